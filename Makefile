@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Both create the
+# virtual environment and install the project first when needed.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+# Sample size per OPD source and semester for the demo data.
+ROWS ?= 400
+
+.PHONY: install data demo pipeline summary test dev clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+data: install
+	$(BIN)/python -m pipelines.sample_data --rows $(ROWS) --if-missing
+
+pipeline: install
+	mkdir -p $(DAGSTER_HOME)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+
+summary: install
+	$(BIN)/python -m pipelines.publish.summary
+
+demo: data pipeline summary
+
+test: install
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
+
+dev: install
+	mkdir -p $(DAGSTER_HOME)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml
+
+clean:
+	rm -rf data/warehouse data/published dbt_project/target dbt_project/logs

@@ -1,0 +1,15 @@
+"""The one Definitions object of the code location (`dagster dev -w workspace.yaml`)."""
+
+from __future__ import annotations
+
+from dagster import Definitions
+
+from pipelines.ingest.assets import raw_lake
+from pipelines.publish.assets import published_warehouse
+from pipelines.resources import build_resources
+from pipelines.transform.assets import skm_dbt_models
+
+defs = Definitions(
+    assets=[raw_lake, skm_dbt_models, published_warehouse],
+    resources=build_resources(),
+)

@@ -1,0 +1,1 @@
+"""Ingest: landed OPD exports -> canonical Parquet rows with lineage (see ``schema``)."""

@@ -1,0 +1,271 @@
+"""Landed exports -> the raw Parquet lake (see ``schema``), incrementally and idempotently.
+
+A file is identified by its sha256: loading the same bytes twice, even under another name, changes
+nothing. A corrected re-export (same source, same file name, new bytes) replaces the earlier file,
+whose log row stays, marked ``replaced``. A changed registry entry re-reads the source's files, so
+fixing a mapping and re-running is enough.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+
+from pipelines.ingest.readers import READERS, FileProblem, RawView
+from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
+from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
+
+PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
+READER_VERSION = "1"  # bump when a reader's output changes, so every file is re-read
+_IGNORED_NAMES = {".gitkeep", "Thumbs.db", "desktop.ini"}
+
+
+@dataclass
+class FileRecord:
+    source_code: str
+    file_name: str
+    file_sha256: str | None
+    periode_declared: str | None
+    file_bytes: int
+    status: str
+    message: str | None
+    rows_read: int | None
+    rows_blank: int | None
+    config_sha: str | None
+    ingested_at: dt.datetime
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def config_sha(source: Source) -> str:
+    doc = {k: v for k, v in asdict(source).items() if k not in ("description", "opd_nama")}
+    return hashlib.sha256((READER_VERSION + json.dumps(doc, sort_keys=True)).encode()).hexdigest()[:16]
+
+
+def _lit(value: str | None) -> str:
+    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
+
+
+def _path_expr(path: str) -> str:
+    return ".".join('"' + p.replace('"', '""') + '"' for p in path.split("."))
+
+
+def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
+    """canonical field -> SQL expression over the raw view. Matching is by header text."""
+    mapping: dict[str, str] = {}
+    if raw.is_json:
+        for field, path in source.columns.items():
+            expr = _path_expr(path)
+            try:
+                con.execute(f"SELECT {expr} FROM {raw.view} LIMIT 0")
+            except duckdb.Error:
+                continue
+            mapping[field] = expr
+    else:
+        wanted = source.header_map
+        for header in raw.headers:
+            field = wanted.get(normalise_header(header))
+            if field and field not in mapping:
+                mapping[field] = '"' + header.replace('"', '""') + '"'
+    missing = [f for f in REQUIRED_FIELDS if f not in mapping]
+    if missing:
+        described = "; ".join(f"{f} ('{source.columns[f]}')" for f in missing)
+        raise FileProblem(f"required column(s) missing: {described}")
+    return mapping
+
+
+def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name: str, sha: str,
+                periode: str, salt: str) -> str:
+    def text(expr: str) -> str:
+        return f"NULLIF(TRIM(CAST({expr} AS VARCHAR)), '')"
+
+    values: list[str] = []
+    for col in VALUE_COLUMNS:
+        if col == "respondent_hash":
+            continue
+        field = col.removeprefix("u_")
+        values.append(f"{text(mapping[field]) if field in mapping else 'CAST(NULL AS VARCHAR)'} AS \"{col}\"")
+    pii = [text(mapping[f]) for f in PII_FIELDS if f in mapping]
+    if pii:
+        joined = "concat_ws('|', " + ", ".join(f"coalesce({p}, '')" for p in pii) + ")"
+        values.append(
+            f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in pii)} THEN NULL "
+            f"ELSE sha256({_lit(salt)} || {joined}) END AS respondent_hash"
+        )
+    else:
+        values.append("CAST(NULL AS VARCHAR) AS respondent_hash")
+    opd = text(mapping["opd_kode"]) if "opd_kode" in mapping else _lit(source.opd_kode)
+    mapped_cols = [f'"{c}"' for c in VALUE_COLUMNS if c != "respondent_hash"]
+    inner = (
+        f"SELECT {_lit(source.code)} AS source_code, {opd} AS opd_kode, {_lit(file_name)} AS file_name, "
+        f"{_lit(sha)} AS file_sha256, {_lit(periode)} AS periode_declared, "
+        f"CAST(row_number() OVER () AS BIGINT) AS \"row_number\", {_lit(source.timezone)} AS source_timezone, "
+        + ", ".join(values)
+        + f" FROM {raw.view}"
+    )
+    cols = ", ".join(f'"{c}"' for c in RESPONSE_COLUMNS)
+    not_blank = " OR ".join(f"{c} IS NOT NULL" for c in mapped_cols)
+    return f"SELECT {cols} FROM ({inner}) WHERE {not_blank}"
+
+
+def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_name: str, sha: str,
+              periode: str, target: Path, salt: str) -> tuple[int, int]:
+    """Write one export's rows to ``target``; returns (rows written, blank rows skipped)."""
+    view = "raw_" + sha[:12]
+    raw = READERS[source.format](con, source, path, view)
+    try:
+        mapping = _map_columns(con, source, raw, file_name)
+        total = con.execute(f"SELECT count(*) FROM {raw.view}").fetchone()[0]
+        if total == 0:
+            raise FileProblem(f"the file has a header but no data rows")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_suffix(".parquet.tmp")
+        sql = _select_sql(source, raw, mapping, file_name, sha, periode, salt)
+        try:
+            con.execute(f"COPY ({sql}) TO {_lit(str(tmp))} (FORMAT parquet)")
+        except duckdb.Error as exc:
+            raise FileProblem(f"could not be read to the end ({str(exc).splitlines()[0]})") from exc
+        written = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(tmp))})").fetchone()[0]
+        if written == 0:
+            tmp.unlink(missing_ok=True)
+            raise FileProblem(f"every data row is blank")
+        os.replace(tmp, target)
+        return written, total - written
+    finally:
+        con.execute(f"DROP VIEW IF EXISTS {view}")
+        try:
+            con.unregister(f"{view}_df")
+        except Exception:  # noqa: BLE001 - only Excel registers a frame
+            pass
+
+
+def landed_files(source: Source, data_dir: Path) -> Iterable[tuple[Path, str]]:
+    """(path, name relative to the landing folder), in a stable order."""
+    root = source.landing_dir(data_dir)
+    if not root.is_dir():
+        return []
+    return [
+        (p, p.relative_to(root).as_posix())
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".") and p.name not in _IGNORED_NAMES
+        and not p.name.endswith(".tmp")
+    ]
+
+
+def _read_log(lake: Path) -> list[FileRecord]:
+    log = lake / "ingest_files.parquet"
+    if not log.exists():
+        return []
+    con = duckdb.connect()
+    try:
+        rows = con.execute(f"SELECT * FROM read_parquet({_lit(str(log))})").fetchall()
+        names = [d[0] for d in con.description]
+    finally:
+        con.close()
+    return [FileRecord(**{k: v for k, v in zip(names, row) if k in FileRecord.__dataclass_fields__}) for row in rows]
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, columns: dict[str, str], rows: list[tuple], target: Path) -> None:
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _out ({ddl(columns)})")
+    if rows:
+        con.executemany(f"INSERT INTO _out VALUES ({', '.join('?' for _ in columns)})", rows)
+    tmp = target.with_suffix(".tmp")
+    con.execute(f"COPY _out TO {_lit(str(tmp))} (FORMAT parquet)")
+    os.replace(tmp, target)
+    con.execute("DROP TABLE _out")
+
+
+def _was_loaded(prev: FileRecord | None, sha: str) -> bool:
+    return prev is not None and prev.status == "loaded" and prev.file_sha256 == sha
+
+
+@dataclass
+class IngestResult:
+    files: list[FileRecord]
+
+    def by_status(self, status: str) -> list[FileRecord]:
+        return [f for f in self.files if f.status == status]
+
+
+def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None = None) -> IngestResult:
+    """Bring the lake up to date with every source's landing folder."""
+    salt = salt if salt is not None else os.environ.get("SKM_PII_SALT", "skm-default-salt")
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    previous = _read_log(lake)
+    prev_current = {(r.source_code, r.file_name): r for r in previous if r.status in ("loaded", "duplicate_file", "error")}
+    history = [r for r in previous if r.status in ("replaced", "removed")]
+    records: list[FileRecord] = []
+    loaded_sha: dict[str, str] = {}  # sha -> "source/file" that owns it
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = true")
+    (lake / "responses").mkdir(parents=True, exist_ok=True)
+    seen_keys: set[tuple[str, str]] = set()
+    try:
+        for source in sources:
+            csha = config_sha(source)
+            landed = [(path, name, sha256_file(path)) for path, name in landed_files(source, data_dir)]
+            # When two files hold the same bytes, the one loaded before (else the older) is the original.
+            landed.sort(key=lambda f: (not _was_loaded(prev_current.get((source.code, f[1])), f[2]),
+                                       f[0].stat().st_mtime_ns, f[1]))
+            for path, name, sha in landed:
+                key = (source.code, name)
+                seen_keys.add(key)
+                size = path.stat().st_size
+                periode = name.split("/", 1)[0] if "/" in name else None
+                prev = prev_current.get(key)
+                if prev and prev.file_sha256 != sha and prev.status == "loaded":
+                    prev.status, prev.message = "replaced", f"{name}: replaced by a re-export (sha256 {sha[:12]}) on {now:%Y-%m-%d %H:%M} UTC"
+                    history.append(prev)
+                    (lake / "responses" / source.code / f"{prev.file_sha256}.parquet").unlink(missing_ok=True)
+                    prev = None
+                rec = FileRecord(source.code, name, sha, periode, size, "loaded", None, None, None, csha, now)
+                target = lake / "responses" / source.code / f"{sha}.parquet"
+                if sha in loaded_sha:
+                    rec.status = "duplicate_file"
+                    rec.message = f"{source.landing}/{name}: same content as {loaded_sha[sha]}; not loaded again"
+                elif periode is None or not PERIODE_DIR.match(periode):
+                    rec.status, rec.periode_declared = "error", None
+                    rec.message = (f"{source.landing}/{name}: not in a periode folder; put it in "
+                                   f"{source.landing}/<YYYY-S1|YYYY-S2>/")
+                elif prev and prev.status == "loaded" and prev.config_sha == csha and target.exists():
+                    rec = prev  # unchanged file, unchanged registry entry: nothing to do
+                else:
+                    try:
+                        rec.rows_read, rec.rows_blank = load_file(con, source, path, name, sha, periode, target, salt)
+                    except FileProblem as exc:
+                        rec.status, rec.message = "error", f"{source.landing}/{name}: {exc}"
+                        target.unlink(missing_ok=True)
+                    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+                        rec.status = "error"
+                        rec.message = f"{source.landing}/{name}: unreadable ({exc.__class__.__name__}: {exc})"
+                        target.unlink(missing_ok=True)
+                if rec.status == "loaded":
+                    loaded_sha[sha] = f"{source.code}/{name}"
+                records.append(rec)
+        for key, prev in prev_current.items():
+            if key not in seen_keys and prev.status == "loaded":
+                prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
+                (lake / "responses" / prev.source_code / f"{prev.file_sha256}.parquet").unlink(missing_ok=True)
+                history.append(prev)
+        _write_table(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
+        log_rows = [tuple(getattr(r, c) for c in INGEST_FILE_COLUMNS) for r in records + history]
+        _write_table(con, INGEST_FILE_COLUMNS, log_rows, lake / "ingest_files.parquet")
+        src_rows = [(s.code, s.opd_kode, s.opd_nama, s.format, s.timezone, s.landing) for s in sources]
+        _write_table(con, SOURCE_COLUMNS, src_rows, lake / "sources.parquet")
+    finally:
+        con.close()
+    return IngestResult(records + history)

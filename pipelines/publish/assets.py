@@ -1,0 +1,34 @@
+"""The publish stage in Dagster. It depends on every mart, so Dagster runs it only after dbt has
+built and tested them; a failing blocking check upstream skips it and the old file stays."""
+
+from __future__ import annotations
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from pipelines.publish.snapshot import publish_snapshot
+from pipelines.settings import paths
+from pipelines.transform.assets import mart_asset_keys
+
+MART_KEYS = mart_asset_keys()
+
+
+@asset(
+    group_name="publish",
+    deps=MART_KEYS,
+    pool="warehouse",
+    description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
+                "swapped in atomically.",
+)
+def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    p = paths()
+    tables = [k.path[-1] for k in MART_KEYS]
+    counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id)
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(p.published)),
+            "row_counts": MetadataValue.md(
+                "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
+            ),
+            **{f"rows_{t}": MetadataValue.int(n) for t, n in counts.items()},
+        }
+    )

@@ -1,0 +1,43 @@
+"""Write, audit, publish: the last step. The published file is built beside the old one and
+swapped in with ``os.replace`` so a dashboard holding the old file open keeps working and sees the
+new data on reconnect. It is written in a storage version DuckDB 1.4 clients (most BI drivers)
+can open, and holds tables only: no view points back at raw files or the working warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import duckdb
+
+STORAGE_VERSION = "v1.4.0"
+
+
+def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema: str = "marts",
+                     run_id: str | None = None) -> dict[str, int]:
+    """Copy ``schema.table`` for each table into a fresh file and swap it in; returns row counts."""
+    published.parent.mkdir(parents=True, exist_ok=True)
+    tmp = published.with_name(published.name + ".new")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    counts: dict[str, int] = {}
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
+        for table in tables:
+            con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM "{schema}"."{table}"')
+            counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchone()[0]
+        published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        con.execute(
+            "CREATE TABLE snap.main._published AS SELECT ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS run_id",
+            [published_at, run_id],
+        )
+        con.execute("DETACH snap")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(tmp, published)
+    return counts

@@ -1,0 +1,47 @@
+"""Prints the city and OPD index per semester from the published file (the end of `make demo`)."""
+
+from __future__ import annotations
+
+import sys
+
+import duckdb
+
+from pipelines.settings import paths
+
+
+def render(con: duckdb.DuckDBPyConnection) -> str:
+    out: list[str] = []
+    for (periode,) in con.execute("SELECT DISTINCT periode FROM ikm_kota ORDER BY periode").fetchall():
+        kota = con.execute(
+            "SELECT jumlah_opd, jumlah_responden, nilai_ikm, mutu, kinerja, nilai_ikm_rata_opd "
+            "FROM ikm_kota WHERE periode = ?",
+            [periode],
+        ).fetchone()
+        out.append(f"\nIKM Kota Bontang {periode}: {kota[2]:.2f} ({kota[3]}, {kota[4]}) "
+                   f"- {kota[1]} responden, {kota[0]} OPD; rata-rata OPD {kota[5]:.2f}")
+        out.append(f"  {'OPD':<14}{'responden':>10}{'nilai IKM':>11}  mutu  kinerja")
+        for opd, n, nilai, mutu, kinerja in con.execute(
+            "SELECT opd_kode, jumlah_responden, nilai_ikm, mutu, kinerja FROM ikm_opd "
+            "WHERE periode = ? ORDER BY nilai_ikm DESC, opd_kode",
+            [periode],
+        ).fetchall():
+            out.append(f"  {opd:<14}{n:>10}{nilai:>11.2f}  {mutu:<4}  {kinerja}")
+    return "\n".join(out)
+
+
+def main() -> int:
+    published = paths().published
+    if not published.exists():
+        print(f"No published file at {published}: run `make demo` (or the pipeline) first.", file=sys.stderr)
+        return 1
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        print(f"Published: {published}")
+        print(render(con))
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

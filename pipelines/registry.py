@@ -1,0 +1,104 @@
+"""The source registry (``data/sources.yml``): which OPD exports exist and how their columns map
+to canonical fields. Header matching is by text, never position."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from pipelines.settings import UNSUR_KEYS
+
+FORMATS = ("csv", "xlsx", "json")
+PII_FIELDS = ("nama", "no_hp", "email", "nik")
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "submission_id",
+    "device_id",
+    "submitted_at",
+    "opd_kode",
+    "jenis_layanan",
+    *UNSUR_KEYS,
+    "jenis_kelamin",
+    "usia",
+    "pendidikan",
+    "pekerjaan",
+    "saran",
+)
+# Without these a file cannot yield a single usable response.
+REQUIRED_FIELDS: tuple[str, ...] = ("submitted_at", "jenis_layanan", *UNSUR_KEYS)
+
+
+def normalise_header(text: object) -> str:
+    """Case, spacing, punctuation at the ends and a leading "1." / "U1" numbering do not
+    distinguish two headers; the words do."""
+    s = str(text or "").replace("\ufeff", "").strip().lower()
+    s = re.sub(r"^\s*\d+\s*[.)]\s*", "", s)
+    s = re.sub(r"\s+", " ", s)
+    return s.strip(" :?")
+
+
+@dataclass(frozen=True)
+class Source:
+    code: str
+    opd_kode: str
+    opd_nama: str
+    format: str
+    landing: str
+    timezone: str
+    columns: dict[str, str]
+    sheet: str | None = None
+    description: str = ""
+    options: dict = field(default_factory=dict)
+
+    def landing_dir(self, data_dir: Path) -> Path:
+        return data_dir / self.landing
+
+    @property
+    def header_map(self) -> dict[str, str]:
+        """normalised header -> canonical field."""
+        return {normalise_header(h): f for f, h in self.columns.items()}
+
+
+class RegistryError(ValueError):
+    pass
+
+
+def load_registry(path: Path) -> list[Source]:
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    defaults = doc.get("defaults") or {}
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(doc.get("sources") or [], start=1):
+        where = f"{path}: source #{i} ({entry.get('code', '?')})"
+        for key in ("code", "opd_kode", "opd_nama", "format", "landing", "columns"):
+            if not entry.get(key):
+                raise RegistryError(f"{where}: missing '{key}'")
+        if entry["format"] not in FORMATS:
+            raise RegistryError(f"{where}: format must be one of {FORMATS}, got {entry['format']!r}")
+        if entry["code"] in seen:
+            raise RegistryError(f"{where}: duplicate source code")
+        seen.add(entry["code"])
+        columns = {str(k): str(v) for k, v in entry["columns"].items()}
+        unknown = set(columns) - set(CANONICAL_FIELDS) - set(PII_FIELDS)
+        if unknown:
+            raise RegistryError(f"{where}: unknown canonical field(s) {sorted(unknown)}")
+        missing = [f for f in REQUIRED_FIELDS if f not in columns]
+        if missing:
+            raise RegistryError(f"{where}: no column mapped for {missing}")
+        sources.append(
+            Source(
+                code=entry["code"],
+                opd_kode=entry["opd_kode"],
+                opd_nama=entry["opd_nama"],
+                format=entry["format"],
+                landing=entry["landing"],
+                timezone=entry.get("timezone") or defaults.get("timezone", "Asia/Makassar"),
+                columns=columns,
+                sheet=entry.get("sheet"),
+                description=entry.get("description", ""),
+                options={k: v for k, v in entry.items() if k in ("delimiter", "encoding", "header_row")},
+            )
+        )
+    return sources

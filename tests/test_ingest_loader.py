@@ -1,0 +1,201 @@
+"""The ingest step on small hand-made exports: what lands in the lake, what is refused and why."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines.ingest.loader import ingest
+from pipelines.registry import load_registry
+from pipelines.settings import REPO_ROOT
+
+REGISTRY = load_registry(REPO_ROOT / "data" / "sources.yml")
+BY_CODE = {s.code: s for s in REGISTRY}
+
+
+def _web_rows(n: int) -> list[list[str]]:
+    return [
+        [f"05/03/2025 10:{i:02d}:00", "Izin Usaha (NIB)"] + ["Sangat sesuai"] * 9
+        + ["L", "34", "D4/S1", "Swasta", f'bagus, "sekali"\nbaris dua {i}', f"Budi Santoso {i}", f"0812000{i:04d}"]
+        for i in range(n)
+    ]
+
+
+def write_web_csv(path: Path, rows: list[list[str]], *, delimiter: str = ",", encoding: str = "utf-8",
+                  headers: list[str] | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding=encoding) as f:
+        w = csv.writer(f, delimiter=delimiter)
+        w.writerow(headers or list(BY_CODE["dpmptsp_web"].columns.values()))
+        w.writerows(rows)
+
+
+def lake_rows(lake: Path, where: str = "true") -> list[dict]:
+    con = duckdb.connect()
+    rel = con.execute(
+        f"SELECT * FROM read_parquet('{lake}/responses/*/*.parquet', union_by_name = true) WHERE {where} "
+        "ORDER BY source_code, file_name, row_number"
+    )
+    names = [d[0] for d in rel.description]
+    return [dict(zip(names, r)) for r in rel.fetchall()]
+
+
+def files_log(lake: Path) -> dict[str, dict]:
+    con = duckdb.connect()
+    rel = con.execute(f"SELECT * FROM read_parquet('{lake}/ingest_files.parquet')")
+    names = [d[0] for d in rel.description]
+    return {f"{r[0]}/{r[1]}": dict(zip(names, r)) for r in rel.fetchall()}
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path
+
+
+def run(data_dir: Path):
+    return ingest(REGISTRY, data_dir, data_dir / "warehouse" / "raw", salt="test-salt")
+
+
+def test_semicolon_bom_csv_with_quoted_newlines_numbered_headers_and_trailing_blank_rows(data_dir: Path):
+    headers = list(BY_CODE["dpmptsp_web"].columns.values())
+    headers[2] = "1.  " + headers[2].upper()  # numbering, casing and spacing do not matter
+    rows = _web_rows(3) + [[""] * len(headers), [""] * len(headers)]
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/export.csv", rows, delimiter=";", encoding="utf-8-sig",
+                  headers=headers)
+    run(data_dir)
+    log = files_log(data_dir / "warehouse/raw")["dpmptsp_web/2025-S1/export.csv"]
+    assert (log["status"], log["rows_read"], log["rows_blank"]) == ("loaded", 3, 2)
+    rows = lake_rows(data_dir / "warehouse/raw")
+    assert [r["row_number"] for r in rows] == [1, 2, 3]
+    assert rows[1]["saran"] == 'bagus, "sekali"\nbaris dua 1'
+    assert rows[0]["u_persyaratan"] == "Sangat sesuai"
+    assert rows[0]["submitted_at"] == "05/03/2025 10:00:00"
+    assert rows[0]["periode_declared"] == "2025-S1" and rows[0]["source_timezone"] == "Asia/Makassar"
+    # personal data is replaced by a salted hash and never written
+    assert all(r["respondent_hash"] and len(r["respondent_hash"]) == 64 for r in rows)
+    raw_bytes = b"".join(p.read_bytes() for p in (data_dir / "warehouse/raw").rglob("*.parquet"))
+    assert b"Budi Santoso" not in raw_bytes and b"0812000" not in raw_bytes
+
+
+def test_latin1_export_is_read(data_dir: Path):
+    rows = _web_rows(2)
+    rows[0][-3] = "pelayanan café sangat memuaskan"
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/latin.csv", rows, encoding="latin-1")
+    run(data_dir)
+    assert lake_rows(data_dir / "warehouse/raw")[0]["saran"] == "pelayanan café sangat memuaskan"
+
+
+def test_row_numbers_follow_the_file_on_a_multi_chunk_csv(data_dir: Path):
+    rows = _web_rows(1)[:1] * 30000
+    rows = [[f"05/03/2025 10:00:00", f"layanan {i}"] + r[2:] for i, r in enumerate(rows, start=1)]
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/big.csv", rows)
+    run(data_dir)
+    got = lake_rows(data_dir / "warehouse/raw")
+    assert len(got) == 30000
+    assert all(r["jenis_layanan"] == f"layanan {r['row_number']}" for r in got)
+
+
+def test_same_file_twice_under_another_name_is_a_duplicate_file_and_rerun_changes_nothing(data_dir: Path):
+    f = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
+    write_web_csv(f, _web_rows(4))
+    shutil.copy(f, f.with_name("export (1).csv"))
+    run(data_dir)
+    lake = data_dir / "warehouse/raw"
+    log = files_log(lake)
+    assert log["dpmptsp_web/2025-S1/export (1).csv"]["status"] == "duplicate_file"
+    assert "same content as dpmptsp_web/2025-S1/export.csv" in log["dpmptsp_web/2025-S1/export (1).csv"]["message"]
+    before = lake_rows(lake)
+    assert len(before) == 4
+    run(data_dir)
+    assert lake_rows(lake) == before
+    assert files_log(lake)["dpmptsp_web/2025-S1/export.csv"]["ingested_at"] == log["dpmptsp_web/2025-S1/export.csv"]["ingested_at"]
+
+
+def test_corrected_reexport_replaces_the_earlier_file_which_stays_traceable(data_dir: Path):
+    f = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
+    write_web_csv(f, _web_rows(4))
+    run(data_dir)
+    old_sha = files_log(data_dir / "warehouse/raw")["dpmptsp_web/2025-S1/export.csv"]["file_sha256"]
+    write_web_csv(f, _web_rows(6))
+    run(data_dir)
+    con = duckdb.connect()
+    log = con.execute(
+        f"SELECT file_sha256, status, rows_read FROM read_parquet('{data_dir}/warehouse/raw/ingest_files.parquet') "
+        "ORDER BY status"
+    ).fetchall()
+    assert (log[0][1], log[0][2]) == ("loaded", 6)
+    assert (log[1][0], log[1][1]) == (old_sha, "replaced")
+    assert len(lake_rows(data_dir / "warehouse/raw")) == 6
+
+
+def test_bad_files_are_logged_with_their_reason_and_the_rest_still_loads(data_dir: Path):
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/good.csv", _web_rows(2))
+    headers = list(BY_CODE["dpmptsp_web"].columns.values())
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/no_waktu.csv", [r[:4] + r[5:] for r in _web_rows(2)],
+                  headers=headers[:4] + headers[5:])
+    (data_dir / "raw/dpmptsp_web/2025-S1/empty.csv").write_bytes(b"")
+    write_web_csv(data_dir / "raw/dpmptsp_web/loose.csv", _web_rows(1))
+    kiosk = data_dir / "raw/disdukcapil_kiosk/2025-S1"
+    kiosk.mkdir(parents=True)
+    (kiosk / "broken.json").write_text('[{"id": "A1", "answers": {')
+    (data_dir / "raw/rsud_paper/2025-S1").mkdir(parents=True)
+    (data_dir / "raw/rsud_paper/2025-S1/scan.xlsx").write_text("this is a scanned letter, not a spreadsheet")
+    run(data_dir)
+    log = files_log(data_dir / "warehouse/raw")
+    assert log["dpmptsp_web/2025-S1/good.csv"]["status"] == "loaded"
+    msgs = {k: v["message"] for k, v in log.items() if v["status"] == "error"}
+    assert "waktu ('Bagaimana pendapat Saudara tentang kecepatan waktu" in msgs["dpmptsp_web/2025-S1/no_waktu.csv"]
+    assert msgs["dpmptsp_web/2025-S1/no_waktu.csv"].startswith("raw/dpmptsp_web/2025-S1/no_waktu.csv: required column")
+    assert "empty" in msgs["dpmptsp_web/2025-S1/empty.csv"]
+    assert "not in a periode folder" in msgs["dpmptsp_web/loose.csv"]
+    assert "not readable as JSON" in msgs["disdukcapil_kiosk/2025-S1/broken.json"]
+    assert "not a readable Excel" in msgs["rsud_paper/2025-S1/scan.xlsx"]
+    assert len(lake_rows(data_dir / "warehouse/raw")) == 2
+
+
+def test_nested_json_kiosk_dump_keeps_text_values(data_dir: Path):
+    kiosk = data_dir / "raw/disdukcapil_kiosk/2025-S2"
+    kiosk.mkdir(parents=True)
+    records = [
+        {"id": f"DKC-{i}", "device": "KIOSK-01", "created_at": "2025-07-05T02:15:22Z", "service": "KTP-el",
+         "answers": {f"U{u}": (4 if u != 8 else 2) for u in range(1, 10)},
+         "respondent": {"gender": "P", "age": 30, "education": "SMA", "occupation": "PNS", "nik": "6474010101900001"},
+         "comment": None}
+        for i in range(3)
+    ]
+    (kiosk / "dump.json").write_text(json.dumps(records))
+    run(data_dir)
+    rows = lake_rows(data_dir / "warehouse/raw")
+    assert [(r["submission_id"], r["submitted_at"], r["u_sarana"], r["u_pengaduan"]) for r in rows] == [
+        (f"DKC-{i}", "2025-07-05T02:15:22Z", "2", "4") for i in range(3)
+    ]
+    assert b"6474010101900001" not in b"".join(p.read_bytes() for p in (data_dir / "warehouse/raw").rglob("*.parquet"))
+
+
+def test_excel_with_title_rows_and_excel_dates(data_dir: Path):
+    src = BY_CODE["rsud_paper"]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = src.sheet
+    ws.append(["REKAP SURVEI KEPUASAN MASYARAKAT"])
+    ws.append(["RSUD Taman Husada Bontang"])
+    ws.append([])
+    ws.append(["No", *src.columns.values()])
+    ws.append([1, dt.datetime(2025, 2, 3, 9, 30), "Poli Umum", 4, 3, 3, 4, 4, 3, 4, 2, 1, "P", 41, "SMA/SMK", "Swasta", None])
+    ws.append([2, dt.datetime(2025, 2, 4), "IGD", "3", 3, 3.0, 4, 4, 3, 4, 2, 1, "L", 25, "D4/S1", "PNS", "ok"])
+    path = data_dir / "raw/rsud_paper/2025-S1/rekap.xlsx"
+    path.parent.mkdir(parents=True)
+    wb.save(path)
+    run(data_dir)
+    rows = lake_rows(data_dir / "warehouse/raw")
+    assert [(r["row_number"], r["submitted_at"], r["u_persyaratan"], r["u_biaya"]) for r in rows] == [
+        (1, "2025-02-03 09:30:00", "4", "4"),
+        (2, "2025-02-04", "3", "4"),
+    ]
