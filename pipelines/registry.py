@@ -26,6 +26,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "pekerjaan",
     "saran",
 )
+# The standard import template's columns, in order (see pipelines/ingest/template.py).
+TEMPLATE_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in ("opd_kode", "device_id"))
 # Without these a file cannot yield a single usable response.
 REQUIRED_FIELDS: tuple[str, ...] = ("submitted_at", "jenis_layanan", *UNSUR_KEYS)
 
@@ -72,6 +74,9 @@ def load_registry(path: Path) -> list[Source]:
     seen: set[str] = set()
     for i, entry in enumerate(doc.get("sources") or [], start=1):
         where = f"{path}: source #{i} ({entry.get('code', '?')})"
+        if entry.get("template"):
+            # The standard import template: headers are the canonical field names themselves.
+            entry = {**entry, "columns": {f: f for f in TEMPLATE_FIELDS}}
         for key in ("code", "opd_kode", "opd_nama", "format", "landing", "columns"):
             if not entry.get(key):
                 raise RegistryError(f"{where}: missing '{key}'")
@@ -102,3 +107,25 @@ def load_registry(path: Path) -> list[Source]:
             )
         )
     return sources
+
+
+@dataclass(frozen=True)
+class QualityConfig:
+    """Thresholds of the publication gates (the `quality:` block of the registry file)."""
+
+    max_quarantine_rate: float = 0.10  # per source and periode; above it blocks publication
+    min_rows_for_rate: int = 20  # fewer rows than this: too few to judge a rate
+    max_index_change: float = 10.0  # points of Nilai IKM since the previous semester: a warning
+    waivers: frozenset[tuple[str, str]] = frozenset()  # (source_code, periode) allowed to deliver nothing
+
+
+def load_quality(path: Path) -> QualityConfig:
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    q = doc.get("quality") or {}
+    waivers = frozenset((str(w["source"]), str(w["periode"])) for w in q.get("waivers") or [])
+    return QualityConfig(
+        max_quarantine_rate=float(q.get("max_quarantine_rate", QualityConfig.max_quarantine_rate)),
+        min_rows_for_rate=int(q.get("min_rows_for_rate", QualityConfig.min_rows_for_rate)),
+        max_index_change=float(q.get("max_index_change", QualityConfig.max_index_change)),
+        waivers=waivers,
+    )

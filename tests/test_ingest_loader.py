@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -199,3 +200,36 @@ def test_excel_with_title_rows_and_excel_dates(data_dir: Path):
         (1, "2025-02-03 09:30:00", "4", "4"),
         (2, "2025-02-04", "3", "4"),
     ]
+
+
+def test_an_opd_on_the_standard_template_needs_only_a_registry_entry(tmp_path: Path):
+    from pipelines.ingest.template import write_templates
+
+    (tmp_path / "sources.yml").write_text(
+        "sources:\n"
+        "  - {code: kel_api_api, opd_kode: KEL-AA, opd_nama: Kelurahan Api-Api, format: xlsx,\n"
+        "     landing: raw/kel_api_api, template: true}\n"
+        "  - {code: kel_loktuan, opd_kode: KEL-LT, opd_nama: Kelurahan Loktuan, format: csv,\n"
+        "     landing: raw/kel_loktuan, template: true}\n"
+    )
+    registry = load_registry(tmp_path / "sources.yml")
+    csv_t, xlsx_t = write_templates(tmp_path / "templates")
+    for code, t in (("kel_api_api", xlsx_t), ("kel_loktuan", csv_t)):
+        (tmp_path / f"raw/{code}/2025-S1").mkdir(parents=True)
+        shutil.copy(t, tmp_path / f"raw/{code}/2025-S1/{t.name}")
+    ingest(registry, tmp_path, tmp_path / "warehouse/raw", salt="s")
+    rows = lake_rows(tmp_path / "warehouse/raw")
+    assert [(r["source_code"], r["opd_kode"], r["jenis_layanan"], r["u_pengaduan"], r["submitted_at"]) for r in rows] == [
+        ("kel_api_api", "KEL-AA", "Surat Keterangan", "4", "2025-03-05 10:15"),
+        ("kel_loktuan", "KEL-LT", "Surat Keterangan", "4", "2025-03-05 10:15"),
+    ]
+
+
+def test_windows_1252_export_with_euro_sign_and_curly_quotes(data_dir: Path):
+    rows = _web_rows(2)
+    rows[1][-3] = "biaya \u20ac0, \u201cramah\u201d \u2013 caf\u00e9"
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/win.csv", rows, delimiter=";", encoding="cp1252")
+    run(data_dir)
+    got = lake_rows(data_dir / "warehouse/raw")
+    assert got[1]["saran"] == "biaya \u20ac0, \u201cramah\u201d \u2013 caf\u00e9"
+    assert not list(Path(tempfile.gettempdir()).glob("skm-utf8-*"))

@@ -71,10 +71,11 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
         for field, path in source.columns.items():
             expr = _path_expr(path)
             try:
-                con.execute(f"SELECT {expr} FROM {raw.view} LIMIT 0")
+                rel = con.execute(f"SELECT {expr} FROM {raw.view} LIMIT 0")
             except duckdb.Error:
                 continue
-            mapping[field] = expr
+            # A field holding mixed types (3 and "3") is inferred as JSON: take its text, unquoted.
+            mapping[field] = f"({expr} ->> '$')" if rel.description[0][1] == "JSON" else expr
     else:
         wanted = source.header_map
         for header in raw.headers:
@@ -91,7 +92,8 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
 def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name: str, sha: str,
                 periode: str, salt: str) -> str:
     def text(expr: str) -> str:
-        return f"NULLIF(TRIM(CAST({expr} AS VARCHAR)), '')"
+        # spaces, tabs, line breaks and the non-breaking space Excel likes to leave behind
+        return f"NULLIF(TRIM(CAST({expr} AS VARCHAR), ' \t\r\n\u00a0'), '')"
 
     values: list[str] = []
     for col in VALUE_COLUMNS:
@@ -147,6 +149,8 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
         return written, total - written
     finally:
         con.execute(f"DROP VIEW IF EXISTS {view}")
+        for t in raw.temp_files:
+            t.unlink(missing_ok=True)
         try:
             con.unregister(f"{view}_df")
         except Exception:  # noqa: BLE001 - only Excel registers a frame

@@ -7,7 +7,10 @@ DuckDB's Excel extension is downloaded at run time, which this platform cannot d
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -26,25 +29,44 @@ class RawView:
     view: str  # name of a DuckDB view over the file, one row per data row, in file order
     headers: list[str]  # column names (for JSON: also dotted paths that exist, see `has_path`)
     is_json: bool = False
+    temp_files: list[Path] = field(default_factory=list)  # removed by the loader when done
 
 
 def _quote(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
+def _to_utf8(path: Path) -> Path:
+    """A UTF-8 copy of a Windows-1252 (else Latin-1) file. DuckDB's own latin-1 decoder refuses
+    the bytes 0x80-0x9F that Windows uses for the euro sign and curly quotes, so decode here."""
+    for codec in ("cp1252", "latin-1"):
+        fd, tmp = tempfile.mkstemp(suffix=".csv", prefix="skm-utf8-")
+        try:
+            with open(path, encoding=codec, newline="") as src, os.fdopen(fd, "w", encoding="utf-8", newline="") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            return Path(tmp)
+        except UnicodeDecodeError:
+            os.unlink(tmp)
+    raise AssertionError("latin-1 decodes any byte")
+
+
 def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
-    """Delimiter is sniffed (`,` `;` tab); UTF-8 with or without BOM first, then Latin-1 /
-    Windows-1252 when the bytes are not UTF-8 (Excel on Indonesian Windows saves those)."""
+    """Delimiter is sniffed (`,` `;` tab); UTF-8 with or without BOM, else Windows-1252 /
+    Latin-1 (what Excel on Indonesian Windows saves)."""
     if path.stat().st_size == 0:
         raise FileProblem("the file is empty (0 bytes)")
-    encodings = [source.options["encoding"]] if "encoding" in source.options else ["utf-8", "latin-1"]
     delim = source.options.get("delimiter")
     last_error: Exception | None = None
-    # Ragged rows (a short last line, trailing empty columns) need null_padding, which DuckDB's
-    # parallel scanner cannot combine with quoted newlines: only then read it single-threaded.
-    for enc in encodings:
+    candidates: list[tuple[Path, list[Path]]] = [(path, [])]
+    if source.options.get("encoding") and source.options["encoding"].lower() not in ("utf-8", "utf8"):
+        utf8 = _to_utf8(path)
+        candidates = [(utf8, [utf8])]
+    while candidates:
+        target, temp_files = candidates.pop(0)
+        # Ragged rows (a short last line, trailing empty columns) need null_padding, which DuckDB's
+        # parallel scanner cannot combine with quoted newlines: only then read it single-threaded.
         for extra in ([], ["null_padding = true", "parallel = false"]):
-            args = [_quote(path), "all_varchar = true", "header = true", f"encoding = '{enc}'", *extra]
+            args = [_quote(target), "all_varchar = true", "header = true", *extra]
             if delim:
                 args.append("delim = " + _quote(Path(delim)))
             sql = f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_csv({', '.join(args)})"
@@ -52,9 +74,15 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
                 con.execute(sql)
                 cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
                 con.execute(f"SELECT count(*) FROM {view}").fetchone()  # forces a full parse now
-                return RawView(view, cols)
-            except duckdb.Error as exc:  # noqa: PERF203 - four attempts at most
+                return RawView(view, cols, temp_files=temp_files)
+            except duckdb.Error as exc:  # noqa: PERF203 - a handful of attempts at most
                 last_error = exc
+                if "not utf-8 encoded" in str(exc) and not temp_files:
+                    utf8 = _to_utf8(path)
+                    candidates.append((utf8, [utf8]))
+                    break
+        for t in temp_files:
+            t.unlink(missing_ok=True)
     msg = str(last_error).splitlines()[0] if last_error else "unknown error"
     raise FileProblem(f"not a readable CSV file ({msg})")
 

@@ -1,0 +1,198 @@
+"""Pipeline gates as Dagster asset checks, beside the dbt tests that dagster-dbt brings in.
+
+Blocking checks sit on marts, and the publish asset depends on every mart, so a failing gate
+skips publication in the same run and the published file keeps its bytes. Each check reads the
+working warehouse read-only and says which source, periode and rows are at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import duckdb
+from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+
+from pipelines.registry import PII_FIELDS, load_quality, load_registry
+from pipelines.settings import paths
+
+# Column names that would mean personal data got through, and value shapes of the same.
+PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
+PII_VALUE_PATTERNS = {
+    "e-mail": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
+    "phone": r"(\+62|\b08)[0-9 -]{8,14}\b",
+    "NIK": r"\b[0-9]{16}\b",
+}
+
+
+@contextmanager
+def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(paths().warehouse), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"| ... {len(rows) - limit} more | " + " | " * (len(header) - 1))
+    return "\n".join(lines)
+
+
+@asset_check(asset=AssetKey("reconciliation"), blocking=True,
+             description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
+def reconciliation_holds() -> AssetCheckResult:
+    with warehouse() as con:
+        bad = con.execute(
+            "SELECT source_code, periode_declared, file_name, rows_read, rows_used, rows_quarantined, rows_duplicate "
+            "FROM marts.reconciliation WHERE NOT is_balanced ORDER BY 1, 2, 3"
+        ).fetchall()
+        files = con.execute("SELECT count(*) FROM marts.reconciliation").fetchone()[0]
+    header = ["source", "periode", "file", "read", "used", "quarantined", "duplicate"]
+    return AssetCheckResult(
+        passed=not bad,
+        description=(f"{len(bad)} of {files} files do not reconcile, first: {bad[0][0]} {bad[0][1]} {bad[0][2]}"
+                     if bad else f"all {files} files reconcile"),
+        metadata={"files": files, "unbalanced_files": MetadataValue.md(_table(bad, header) if bad else "none")},
+    )
+
+
+@asset_check(asset=AssetKey("reconciliation"), blocking=True,
+             description="Quarantined share of each source and periode stays under quality.max_quarantine_rate: "
+                         "a burst of unknown labels is how a mis-mapped source shows up.")
+def quarantine_rate_under_threshold() -> AssetCheckResult:
+    q = load_quality(paths().registry)
+    with warehouse() as con:
+        rates = con.execute(
+            """
+            SELECT source_code, periode_declared, sum(rows_read) AS rows_read, sum(rows_quarantined) AS quarantined,
+                   round(sum(rows_quarantined) / sum(rows_read), 4) AS rate
+            FROM marts.reconciliation WHERE file_status = 'loaded'
+            GROUP BY ALL HAVING sum(rows_read) > 0 ORDER BY rate DESC
+            """
+        ).fetchall()
+        over = [r for r in rates if r[2] >= q.min_rows_for_rate and r[4] > q.max_quarantine_rate]
+        samples = []
+        for source, periode, *_ in over[:3]:
+            samples += con.execute(
+                "SELECT source_code, periode_declared, file_name, row_number, field, raw_value, reason_code "
+                "FROM marts.quarantine WHERE source_code = ? AND periode_declared = ? ORDER BY file_name, row_number "
+                "LIMIT 5",
+                [source, periode],
+            ).fetchall()
+    desc = (
+        "; ".join(f"{s} {p}: {qn} of {n} rows quarantined ({rate:.0%} > {q.max_quarantine_rate:.0%})"
+                  for s, p, n, qn, rate in over)
+        if over else f"every source and periode under {q.max_quarantine_rate:.0%}"
+    )
+    return AssetCheckResult(
+        passed=not over,
+        description=desc,
+        metadata={
+            "threshold": q.max_quarantine_rate,
+            "rates": MetadataValue.md(_table(rates, ["source", "periode", "rows", "quarantined", "rate"], 50)),
+            "sample_offending_rows": MetadataValue.md(
+                _table(samples, ["source", "periode", "file", "row", "field", "raw value", "reason"], 15)
+                if samples else "none"
+            ),
+        },
+    )
+
+
+@asset_check(asset=AssetKey("ikm_opd"), blocking=True,
+             description="Every registry source delivered used rows for every periode being published, "
+                         "unless waived in the registry's quality.waivers.")
+def every_source_delivered() -> AssetCheckResult:
+    p = paths()
+    sources = load_registry(p.registry)
+    q = load_quality(p.registry)
+    with warehouse() as con:
+        periodes = [r[0] for r in con.execute("SELECT DISTINCT periode FROM marts.ikm_opd ORDER BY 1").fetchall()]
+        delivered = set(
+            con.execute(
+                "SELECT DISTINCT source_code, periode_declared FROM marts.reconciliation WHERE rows_used > 0"
+            ).fetchall()
+        )
+    missing = [(s.code, per) for per in periodes for s in sources
+               if (s.code, per) not in delivered and (s.code, per) not in q.waivers]
+    waived = [(s, per) for s, per in q.waivers if per in periodes]
+    return AssetCheckResult(
+        passed=not missing,
+        description=("no data from " + ", ".join(f"{s} for {per}" for s, per in missing)
+                     + " (deliver the file or add a waiver under quality.waivers)") if missing
+        else f"{len(sources)} sources delivered for {', '.join(periodes) or 'no periode'}",
+        metadata={"missing": MetadataValue.md(_table(missing, ["source", "periode"]) if missing else "none"),
+                  "waived": MetadataValue.md(_table(waived, ["source", "periode"]) if waived else "none")},
+    )
+
+
+@asset_check(asset=AssetKey("ikm_kota"), blocking=True,
+             description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
+                         "e-mail, phone or NIK-shaped value in a text column.")
+def no_personal_data_in_marts() -> AssetCheckResult:
+    findings: list[tuple[str, str, str]] = []
+    with warehouse() as con:
+        cols = con.execute(
+            "SELECT table_name, column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = 'marts' ORDER BY table_name, ordinal_position"
+        ).fetchall()
+        for table, column, dtype in cols:
+            if column.lower() in PII_COLUMN_NAMES:
+                findings.append((table, column, "column name"))
+            if dtype != "VARCHAR":
+                continue
+            for label, pattern in PII_VALUE_PATTERNS.items():
+                hit = con.execute(
+                    f'SELECT "{column}" FROM marts."{table}" WHERE regexp_matches("{column}", ?) LIMIT 1',
+                    [pattern],
+                ).fetchone()
+                if hit:
+                    findings.append((table, column, f"{label}-shaped value"))
+    return AssetCheckResult(
+        passed=not findings,
+        description=("personal data in " + ", ".join(f"{t}.{c} ({why})" for t, c, why in findings))
+        if findings else f"{len(cols)} mart columns scanned, none holds personal data",
+        metadata={"findings": MetadataValue.md(_table(findings, ["table", "column", "what"]) if findings else "none")},
+    )
+
+
+@asset_check(asset=AssetKey("ikm_opd"), blocking=False,
+             description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
+                         "the previous semester. Shown, carried into the marts; does not block.")
+def index_change_within_bounds() -> AssetCheckResult:
+    q = load_quality(paths().registry)
+    with warehouse() as con:
+        moved = con.execute(
+            """
+            WITH o AS (
+                SELECT periode, opd_kode, nilai_ikm,
+                       lag(nilai_ikm) OVER (PARTITION BY opd_kode ORDER BY periode) AS sebelumnya,
+                       lag(periode) OVER (PARTITION BY opd_kode ORDER BY periode) AS periode_sebelumnya
+                FROM marts.ikm_opd
+            )
+            SELECT opd_kode, periode_sebelumnya, sebelumnya, periode, nilai_ikm, nilai_ikm - sebelumnya AS selisih
+            FROM o WHERE sebelumnya IS NOT NULL AND abs(nilai_ikm - sebelumnya) > ? ORDER BY abs(selisih) DESC
+            """,
+            [q.max_index_change],
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not moved,
+        severity=AssetCheckSeverity.WARN,
+        description=("; ".join(f"{o}: {a} -> {b} ({d:+.2f} from {pa} to {pb})" for o, pa, a, pb, b, d in moved))
+        if moved else f"no OPD moved more than {q.max_index_change} points",
+        metadata={"moved": MetadataValue.md(_table(moved, ["OPD", "from", "nilai", "to", "nilai", "change"]))
+                  if moved else "none"},
+    )
+
+
+PIPELINE_CHECKS = [
+    reconciliation_holds,
+    quarantine_rate_under_threshold,
+    every_source_delivered,
+    no_personal_data_in_marts,
+    index_change_within_bounds,
+]
+
