@@ -1,0 +1,57 @@
+"""When Dagster runs on its own: the closed semester shortly after it closes, and the running
+semester on a refresh cadence during fieldwork. Both defined once here, times in WITA."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+from dagster import RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job, schedule
+
+from pipelines.partitions import TIMEZONE, periode_label, semester_partitions
+
+semester_job = define_asset_job(
+    "skm_semester",
+    selection="*",
+    partitions_def=semester_partitions,
+    description="Ingest, transform, check and publish one semester (or a range, as one run).",
+)
+
+# 02:00 WITA on 1 January and 1 July: the semester that ended at midnight.
+SEMESTER_CLOSE_CRON = "0 2 1 1,7 *"
+# During fieldwork: every Monday 06:00 WITA unless SKM_REFRESH_CRON says otherwise.
+REFRESH_CRON = os.environ.get("SKM_REFRESH_CRON", "0 6 * * 1")
+
+
+def closed_semester_key(at: dt.datetime) -> str:
+    """The partition whose window ended last before `at`."""
+    keys = semester_partitions.get_partition_keys(current_time=at)
+    ended = [k for k in keys if semester_partitions.time_window_for_partition_key(k).end <= at]
+    return ended[-1]
+
+
+def running_semester_key(at: dt.datetime) -> str | None:
+    for k in reversed(semester_partitions.get_partition_keys(current_time=at)):
+        w = semester_partitions.time_window_for_partition_key(k)
+        if w.start <= at < w.end:
+            return k
+    return None
+
+
+@schedule(job=semester_job, cron_schedule=SEMESTER_CLOSE_CRON, execution_timezone=TIMEZONE,
+          description="Materialises the semester just closed, 2 hours after it closes (WITA).")
+def semester_close_schedule(context: ScheduleEvaluationContext):
+    key = closed_semester_key(context.scheduled_execution_time)
+    return RunRequest(run_key=f"close-{key}", partition_key=key, tags={"skm/periode": periode_label(key),
+                                                                         "skm/trigger": "semester-close"})
+
+
+@schedule(job=semester_job, cron_schedule=REFRESH_CRON, execution_timezone=TIMEZONE,
+          description="Refreshes the running semester during fieldwork (SKM_REFRESH_CRON, default weekly).")
+def running_semester_refresh(context: ScheduleEvaluationContext):
+    at = context.scheduled_execution_time
+    key = running_semester_key(at)
+    if key is None:
+        return SkipReason("no running semester")
+    return RunRequest(run_key=f"refresh-{key}-{at:%Y%m%d%H%M}", partition_key=key,
+                      tags={"skm/periode": periode_label(key), "skm/trigger": "refresh"})

@@ -1,0 +1,64 @@
+"""Notices new or changed files in the landing folders and launches their semester.
+
+The cursor remembers each file's size and modification time, so a file already seen never
+launches again; a file overwritten by a corrected re-export does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+
+from pipelines.ingest.loader import PERIODE_DIR, landed_files
+from pipelines.partitions import partition_key
+from pipelines.registry import Source, load_registry
+from pipelines.schedules import semester_job
+from pipelines.settings import paths
+
+
+def snapshot(sources: list[Source], data_dir: Path) -> dict[str, str]:
+    """'source/relative path' -> 'size:mtime_ns' for every landed file."""
+    out: dict[str, str] = {}
+    for s in sources:
+        for path, name in landed_files(s, data_dir):
+            st = path.stat()
+            out[f"{s.code}/{name}"] = f"{st.st_size}:{st.st_mtime_ns}"
+    return out
+
+
+def changed_runs(before: dict[str, str], now: dict[str, str]) -> list[RunRequest]:
+    """One run request per semester with new or changed files, naming the sources affected."""
+    changed = [k for k, v in now.items() if before.get(k) != v]
+    by_periode: dict[str, set[str]] = defaultdict(set)
+    for k in changed:
+        source, rel = k.split("/", 1)
+        periode = rel.split("/", 1)[0]
+        if "/" in rel and PERIODE_DIR.match(periode):
+            by_periode[periode].add(source)
+    requests = []
+    for periode, sources in sorted(by_periode.items()):
+        stamp = "|".join(sorted(f"{k}={now[k]}" for k in changed if k.split("/", 2)[1] == periode))
+        requests.append(
+            RunRequest(
+                run_key=f"files-{periode}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}",
+                partition_key=partition_key(periode),
+                tags={"skm/periode": periode, "skm/sources": ",".join(sorted(sources)), "skm/trigger": "new-file"},
+            )
+        )
+    return requests
+
+
+@sensor(job=semester_job, minimum_interval_seconds=30,
+        description="Launches the semester of any new or changed file in a source's landing folder.")
+def landing_sensor(context: SensorEvaluationContext):
+    p = paths()
+    now = snapshot(load_registry(p.registry), p.data_dir)
+    before = json.loads(context.cursor) if context.cursor else {}
+    requests = changed_runs(before, now)
+    if not requests:
+        return SkipReason("no new or changed files")
+    return SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))

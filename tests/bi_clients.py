@@ -1,0 +1,42 @@
+"""Old DuckDB clients in their own virtual environments, as BI drivers embed them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import venv
+from pathlib import Path
+
+from pipelines.settings import REPO_ROOT
+
+CLIENTS_DIR = REPO_ROOT / ".venv-clients"
+
+
+def duckdb_client(version: str) -> Path:
+    """A Python with `duckdb==<version>` only; created once and kept (ignored by git)."""
+    env_dir = CLIENTS_DIR / f"duckdb-{version}"
+    python = env_dir / "bin" / "python"
+    if not (env_dir / ".ready").exists():
+        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", f"duckdb=={version}"], check=True)
+        (env_dir / ".ready").touch()
+    return python
+
+
+READ_ALL = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+out = {"version": duckdb.__version__, "tables": {}}
+for (t,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
+    out["tables"][t] = con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+print(json.dumps(out))
+"""
+
+
+def read_with(python: Path, db: Path) -> dict:
+    done = subprocess.run([str(python), "-c", READ_ALL, str(db)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    return json.loads(done.stdout)
+
+

@@ -1,0 +1,90 @@
+"""Partition, schedule and sensor logic: which run requests for which time and which files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from dagster import SkipReason, build_schedule_context, build_sensor_context
+
+from pipelines.partitions import partition_key, periode_label, semester_partitions
+from pipelines.schedules import (
+    closed_semester_key,
+    running_semester_key,
+    running_semester_refresh,
+    semester_close_schedule,
+)
+from pipelines.sensors import changed_runs, landing_sensor
+
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def test_partition_keys_and_labels():
+    assert periode_label("2025-07") == "2025-S2" and periode_label("2025-01") == "2025-S1"
+    assert partition_key("2025-S2") == "2025-07"
+    with pytest.raises(ValueError):
+        periode_label("2025-03")
+    keys = semester_partitions.get_partition_keys(current_time=dt.datetime(2025, 11, 28, tzinfo=WITA))
+    assert keys[-2:] == ["2025-01", "2025-07"]  # the running semester is a partition (end_offset=1)
+    w = semester_partitions.time_window_for_partition_key("2025-07")
+    assert (w.start, w.end) == (dt.datetime(2025, 7, 1, tzinfo=WITA), dt.datetime(2026, 1, 1, tzinfo=WITA))
+
+
+def test_boundaries_are_in_wita_not_utc():
+    # 30 June 2025 17:30 UTC is already 1 July 01:30 in Bontang: semester I has closed.
+    at = dt.datetime(2025, 6, 30, 17, 30, tzinfo=dt.UTC)
+    assert closed_semester_key(at) == "2025-01"
+    assert running_semester_key(at) == "2025-07"
+    # 30 June 15:30 UTC is 23:30 WITA: still semester I.
+    assert running_semester_key(dt.datetime(2025, 6, 30, 15, 30, tzinfo=dt.UTC)) == "2025-01"
+
+
+def test_semester_close_schedule_requests_the_semester_just_closed():
+    ctx = build_schedule_context(scheduled_execution_time=dt.datetime(2026, 1, 1, 2, 0, tzinfo=WITA))
+    req = semester_close_schedule(ctx)
+    assert req.partition_key == "2025-07" and req.tags["skm/periode"] == "2025-S2"
+    ctx = build_schedule_context(scheduled_execution_time=dt.datetime(2025, 7, 1, 2, 0, tzinfo=WITA))
+    assert semester_close_schedule(ctx).partition_key == "2025-01"
+
+
+def test_refresh_schedule_requests_the_running_semester():
+    ctx = build_schedule_context(scheduled_execution_time=dt.datetime(2025, 9, 15, 6, 0, tzinfo=WITA))
+    req = running_semester_refresh(ctx)
+    assert req.partition_key == "2025-07"
+    assert req.run_key.startswith("refresh-2025-07-")
+
+
+def test_changed_runs_one_request_per_semester_with_the_sources_named():
+    before = {"a/2025-S1/x.csv": "10:1"}
+    now = {"a/2025-S1/x.csv": "10:1", "b/2025-S1/y.csv": "5:2", "a/2025-S2/z.csv": "7:3", "a/loose.csv": "1:1"}
+    reqs = changed_runs(before, now)
+    assert [(r.partition_key, r.tags["skm/sources"]) for r in reqs] == [("2025-01", "b"), ("2025-07", "a")]
+    assert changed_runs(now, now) == []
+    again = changed_runs(before, now)
+    assert [r.run_key for r in again] == [r.run_key for r in reqs]  # deterministic keys
+
+
+def _registry(tmp_path: Path) -> None:
+    (tmp_path / "sources.yml").write_text(
+        "sources:\n"
+        "  - {code: kel_a, opd_kode: KEL-A, opd_nama: Kelurahan A, format: csv, landing: raw/kel_a, template: true}\n"
+    )
+
+
+def test_landing_sensor_launches_new_and_changed_files_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
+    _registry(tmp_path)
+    f = tmp_path / "raw/kel_a/2025-S2/export.csv"
+    f.parent.mkdir(parents=True)
+    f.write_text("a\n1\n")
+    first = landing_sensor(build_sensor_context(cursor=None))
+    assert [r.partition_key for r in first.run_requests] == ["2025-07"]
+    second = landing_sensor(build_sensor_context(cursor=first.cursor))
+    assert isinstance(second, SkipReason)  # already seen: no new run
+    f.write_text("a\n1\n2\n")
+    os.utime(f, ns=(1, 2_000_000_000_000_000_000))
+    third = landing_sensor(build_sensor_context(cursor=first.cursor))
+    assert [r.partition_key for r in third.run_requests] == ["2025-07"]
