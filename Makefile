@@ -8,6 +8,8 @@ STAMP := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 # Sample size per OPD source and semester for the demo data.
 ROWS ?= 400
+# Responses in the benchmark estate (`make bench N=10000000`).
+N ?= 1000000
 
 .PHONY: install data demo pipeline summary test dev clean
 
@@ -40,3 +42,9 @@ dev: install
 
 clean:
 	rm -rf data/warehouse data/published dbt_project/target dbt_project/logs
+
+# The pipeline against the bare DuckDB limit and a pandas baseline: artifacts/bench/bench-$(N).json
+.PHONY: bench
+bench: install
+	mkdir -p artifacts/bench
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m tests.benchmark.run --rows $(N) --out artifacts/bench/work-$(N) --json artifacts/bench/bench-$(N).json

@@ -6,12 +6,12 @@ from dagster import Definitions
 
 from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
-from pipelines.quality.checks import PIPELINE_CHECKS
+from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.resources import build_resources
 from pipelines.transform.assets import skm_dbt_models
 
 defs = Definitions(
     assets=[raw_lake, skm_dbt_models, published_warehouse],
-    asset_checks=PIPELINE_CHECKS,
+    asset_checks=ASSET_CHECKS,
     resources=build_resources(),
 )

@@ -133,7 +133,7 @@ def _pii_values(data_dir: Path) -> set[str]:
                 rows = list(ws.iter_rows(values_only=True))
                 hi = next(i for i, r in enumerate(rows) if any(str(c).strip() in pii_headers for c in r if c))
                 idx = [i for i, c in enumerate(rows[hi]) if c and str(c).strip() in pii_headers]
-                values |= {str(r[i]) for r in rows[hi + 1:] for i in idx if r[i]}
+                values |= {str(r[i]) for r in rows[hi + 1:] for i in idx if i < len(r) and r[i]}
     return {v for v in values if len(v) >= 6}
 
 

@@ -1,11 +1,11 @@
 """The publish stage in Dagster. It depends on every mart, so Dagster runs it only after dbt has
 built and tested them; a failing blocking check upstream skips it and the old file stays."""
 
-from __future__ import annotations
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
 from pipelines.publish.snapshot import publish_snapshot
+from pipelines.quality.gates import unpassed_gates
 from pipelines.settings import paths
 from pipelines.transform.assets import mart_asset_keys
 
@@ -20,6 +20,13 @@ MART_KEYS = mart_asset_keys()
                 "swapped in atomically.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
+    problems = unpassed_gates(context.instance, context.run.run_id)
+    if problems:
+        raise Failure(
+            description="Not published: every blocking gate must run and pass in the same run as publish. "
+            + "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else ""),
+            metadata={"gates_not_passed": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
+        )
     p = paths()
     tables = [k.path[-1] for k in MART_KEYS]
     counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id)

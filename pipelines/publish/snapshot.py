@@ -22,11 +22,12 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect()  # in memory: a read-only connection could not attach a new file
     try:
+        con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
         con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
         for table in tables:
-            con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM "{schema}"."{table}"')
+            con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
             counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchone()[0]
         published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         con.execute(
@@ -34,6 +35,7 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
             [published_at, run_id],
         )
         con.execute("DETACH snap")
+        con.execute("DETACH wh")
     except BaseException:
         con.close()
         tmp.unlink(missing_ok=True)

@@ -11,10 +11,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import duckdb
-from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey, MetadataValue, asset_check
+from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from pipelines.registry import PII_FIELDS, load_quality, load_registry
 from pipelines.settings import paths
+from pipelines.transform.assets import mart_key
 
 # Column names that would mean personal data got through, and value shapes of the same.
 PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
@@ -42,7 +43,7 @@ def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-@asset_check(asset=AssetKey("reconciliation"), blocking=True,
+@asset_check(asset=mart_key("reconciliation"), blocking=True,
              description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
 def reconciliation_holds() -> AssetCheckResult:
     with warehouse() as con:
@@ -60,7 +61,7 @@ def reconciliation_holds() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=AssetKey("reconciliation"), blocking=True,
+@asset_check(asset=mart_key("reconciliation"), blocking=True,
              description="Quarantined share of each source and periode stays under quality.max_quarantine_rate: "
                          "a burst of unknown labels is how a mis-mapped source shows up.")
 def quarantine_rate_under_threshold() -> AssetCheckResult:
@@ -102,7 +103,7 @@ def quarantine_rate_under_threshold() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=AssetKey("ikm_opd"), blocking=True,
+@asset_check(asset=mart_key("ikm_opd"), blocking=True,
              description="Every registry source delivered used rows for every periode being published, "
                          "unless waived in the registry's quality.waivers.")
 def every_source_delivered() -> AssetCheckResult:
@@ -129,7 +130,7 @@ def every_source_delivered() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=AssetKey("ikm_kota"), blocking=True,
+@asset_check(asset=mart_key("ikm_kota"), blocking=True,
              description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
                          "e-mail, phone or NIK-shaped value in a text column.")
 def no_personal_data_in_marts() -> AssetCheckResult:
@@ -159,7 +160,7 @@ def no_personal_data_in_marts() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=AssetKey("ikm_opd"), blocking=False,
+@asset_check(asset=mart_key("ikm_opd"), blocking=False,
              description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
                          "the previous semester. Shown, carried into the marts; does not block.")
 def index_change_within_bounds() -> AssetCheckResult:

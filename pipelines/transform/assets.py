@@ -4,7 +4,6 @@ dbt tests with ``severity: error`` become blocking asset checks: a failing one s
 downstream in the run, the publish step included.
 """
 
-from __future__ import annotations
 
 import json
 from collections.abc import Mapping
@@ -19,14 +18,22 @@ MANIFEST = ensure_manifest()
 
 
 class SkmTranslator(DagsterDbtTranslator):
-    """Every dbt node in the `transform` group; sources keep dagster-dbt's key (raw/<table>),
-    which is exactly what the ingest assets produce."""
+    """Every dbt node in the `transform` group, keyed by layer (`marts/ikm_opd`, `seeds/unsur`);
+    sources keep dagster-dbt's key (`raw/<table>`), which is exactly what the ingest assets produce."""
 
     def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: DbtProject | None) -> AssetSpec:
         spec = super().get_asset_spec(manifest, unique_id, project)
         if unique_id.startswith("source."):
             return spec
-        return spec.replace_attributes(group_name="transform")
+        node = manifest["nodes"][unique_id]
+        return spec.replace_attributes(key=AssetKey([layer_of(node), node["name"]]), group_name="transform")
+
+
+def layer_of(node: Mapping[str, Any]) -> str:
+    """`seeds`, or the models/ sub-folder: staging, intermediate, marts."""
+    if node["resource_type"] == "seed":
+        return "seeds"
+    return node["original_file_path"].split("/")[1]
 
 
 @dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=SkmTranslator(), pool="warehouse")
@@ -35,14 +42,16 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     yield from dbt.cli(["build"], context=context).stream()
 
 
+def mart_key(name: str) -> AssetKey:
+    return AssetKey(["marts", name])
+
+
 def mart_asset_keys() -> list[AssetKey]:
     """The models under models/marts: what the publish step copies to the published file."""
     manifest = json.loads(MANIFEST.read_text())
-    return sorted(
-        (
-            AssetKey([node["name"]])
-            for node in manifest["nodes"].values()
-            if node["resource_type"] == "model" and node["original_file_path"].startswith("models/marts/")
-        ),
-        key=lambda k: k.to_user_string(),
+    names = sorted(
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and layer_of(node) == "marts"
     )
+    return [mart_key(n) for n in names]

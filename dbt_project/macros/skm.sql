@@ -1,0 +1,26 @@
+{#- The nine unsur of PermenPANRB 14/2017 as the lake's answer columns are named (`u_<key>`);
+    must match seeds/unsur.csv (tested) and pipelines/settings.py UNSUR_KEYS. -#}
+{% macro unsur_keys() -%}
+    {{ return(['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'sarana', 'pengaduan']) }}
+{%- endmacro %}
+
+{#- The weight of one unsur, from the `weight_mode` var: 'exact' = 1/9 (published), '0.111' and
+    '0.11' reproduce legacy reports made with the rounded weights of the regulation's examples. -#}
+{% macro unsur_bobot() -%}
+    {%- set mode = var('weight_mode', 'exact') | string -%}
+    {%- if mode == 'exact' -%}
+        (cast(1 as double) / 9)
+    {%- elif mode in ('0.111', '0.11') -%}
+        cast({{ mode }} as double)
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("var weight_mode must be 'exact', '0.111' or '0.11', got '" ~ mode ~ "'") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- Left-joins the mutu/kinerja category of a ROUNDED Nilai (25-100 scale) by lower bounds:
+    >= 88.31 A, >= 76.61 B, >= 65.00 C, else D (the lowest category is open below). -#}
+{% macro join_mutu(nilai_expr, alias) -%}
+    left join {{ ref('int_mutu_kategori') }} as {{ alias }}
+        on ({{ alias }}.batas_bawah_efektif is null or {{ nilai_expr }} >= {{ alias }}.batas_bawah_efektif)
+       and ({{ alias }}.batas_atas is null or {{ nilai_expr }} < {{ alias }}.batas_atas)
+{%- endmacro %}

@@ -1,0 +1,120 @@
+-- One row per response x unsur: the raw answer, its normalised label, and its score 1-4 (NULL
+-- when missing or invalid). answer_status: 'valid' (scored), 'missing' (blank, or "tidak tahu" /
+-- "tidak berlaku": no score, not a zero), 'invalid' (reason_code score_out_of_range or
+-- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
+-- the generic ('*') labels.
+with responses as (
+
+    select
+        response_id,
+        {% for k in unsur_keys() -%}
+        u_{{ k }}{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ ref('stg_raw__responses') }}
+
+),
+
+unsur as (
+
+    select unsur, urutan from {{ ref('unsur') }}
+
+),
+
+labels as (
+
+    select
+        unsur,
+        {{ normalise_label('label') }} as label_normalised,
+        score
+    from {{ ref('answer_labels') }}
+
+),
+
+unpivoted as (
+
+    -- one scan of the responses; the 9-row unsur seed picks the column (portable, no UNPIVOT)
+    select
+        r.response_id,
+        u.unsur,
+        u.urutan,
+        case u.unsur
+            {% for k in unsur_keys() -%}
+            when '{{ k }}' then r.u_{{ k }}
+            {% endfor -%}
+        end as raw_value
+    from responses as r
+    cross join unsur as u
+
+),
+
+normalised as (
+
+    select
+        response_id,
+        unsur,
+        urutan,
+        raw_value,
+        {{ normalise_label('raw_value') }} as label_normalised
+    from unpivoted
+
+),
+
+read_as_number as (
+
+    select
+        *,
+        coalesce({{ numeric_text_value('label_normalised') }}, {{ leading_number('label_normalised') }}) as number_value
+    from normalised
+
+),
+
+matched as (
+
+    select
+        n.*,
+        coalesce(own.label_normalised, generic.label_normalised) is not null as is_known_label,
+        case when own.label_normalised is not null then own.score else generic.score end as label_score
+    from read_as_number as n
+    left join labels as own
+        on own.unsur = n.unsur
+       and own.label_normalised = n.label_normalised
+    left join labels as generic
+        on generic.unsur = '*'
+       and generic.label_normalised = n.label_normalised
+
+),
+
+classified as (
+
+    select
+        *,
+        case
+            when label_normalised is null then 'missing'
+            when number_value is not null then
+                case when number_value in (1, 2, 3, 4) then 'valid' else 'invalid' end
+            when is_known_label then
+                case when label_score is null then 'missing' else 'valid' end
+            else 'invalid'
+        end as answer_status
+    from matched
+
+)
+
+select
+    response_id,
+    unsur,
+    urutan,
+    raw_value,
+    label_normalised,
+    case
+        when answer_status <> 'valid' then null
+        when number_value is not null then cast(number_value as integer)
+        else label_score
+    end as score,
+    answer_status,
+    case
+        when answer_status <> 'invalid' then null
+        when number_value is not null then 'score_out_of_range'
+        else 'unknown_label'
+    end as reason_code
+from classified

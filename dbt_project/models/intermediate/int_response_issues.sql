@@ -1,0 +1,116 @@
+-- One row per problem found in a raw response (a response can have several). Any issue
+-- quarantines the response. reason_code is one of the issue_reasons seed.
+with responses as (
+
+    select * from {{ ref('stg_raw__responses') }}
+
+),
+
+answers as (
+
+    select * from {{ ref('int_answers') }}
+
+),
+
+answer_issues as (
+
+    select
+        response_id,
+        unsur as field,
+        raw_value,
+        reason_code,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from answers
+    where answer_status = 'invalid'
+
+),
+
+date_issues as (
+
+    select
+        response_id,
+        'submitted_at' as field,
+        submitted_at as raw_value,
+        'unparseable_date' as reason_code,
+        case when submitted_at is null then 'empty' end as detail
+    from responses
+    where submitted_at_wita is null
+
+),
+
+layanan_issues as (
+
+    select
+        response_id,
+        'jenis_layanan' as field,
+        jenis_layanan as raw_value,
+        'missing_layanan' as reason_code,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from responses
+    where jenis_layanan is null
+
+),
+
+opd_issues as (
+
+    select
+        response_id,
+        'opd_kode' as field,
+        opd_kode as raw_value,
+        'missing_opd' as reason_code,
+        cast(null as {{ dbt.type_string() }}) as detail
+    from responses
+    where opd_kode is null
+
+),
+
+periode_issues as (
+
+    select
+        response_id,
+        'submitted_at' as field,
+        submitted_at as raw_value,
+        'periode_mismatch' as reason_code,
+        'WITA ' || cast(submitted_at_wita as {{ dbt.type_string() }}) || ' is in ' || periode
+            || ', the file is filed under ' || coalesce(periode_declared, 'no periode') as detail
+    from responses
+    where periode is not null
+      and (periode_declared is null or periode <> periode_declared)
+
+),
+
+answer_counts as (
+
+    select
+        response_id,
+        sum(case when answer_status = 'valid' then 1 else 0 end) as valid_answers
+    from answers
+    group by response_id
+
+),
+
+too_few_issues as (
+
+    select
+        response_id,
+        'unsur' as field,
+        cast(valid_answers as {{ dbt.type_string() }}) as raw_value,
+        'too_few_answers' as reason_code,
+        cast(valid_answers as {{ dbt.type_string() }}) || ' valid answers of 9, at least '
+            || '{{ var("min_answered_unsur", 5) }}' || ' required' as detail
+    from answer_counts
+    where valid_answers < {{ var('min_answered_unsur', 5) | int }}
+
+)
+
+select * from answer_issues
+union all
+select * from date_issues
+union all
+select * from layanan_issues
+union all
+select * from opd_issues
+union all
+select * from periode_issues
+union all
+select * from too_few_issues

@@ -1,0 +1,17 @@
+-- The responses that count: status 'used' (no issue, not a duplicate), with what the index is
+-- grouped by and the normalised respondent profile. No personal data.
+select
+    r.response_id,
+    r.source_code,
+    r.periode,
+    r.opd_kode,
+    r.jenis_layanan,
+    r.submitted_at_wita,
+    r.jenis_kelamin,
+    r.usia_kelompok,
+    r.pendidikan,
+    r.pekerjaan
+from {{ ref('stg_raw__responses') }} as r
+inner join {{ ref('int_responses_status') }} as s
+    on r.response_id = s.response_id
+where s.status = 'used'

@@ -1,0 +1,25 @@
+-- Published: the IKM per periode x OPD x jenis layanan.
+with ikm as (
+
+    select
+        i.*,
+        {{ round_half_up('i.nilai_ikm', 2) }} as nilai_ikm_published
+    from {{ ref('int_ikm_layanan') }} as i
+
+)
+
+select
+    i.periode,
+    i.opd_kode,
+    coalesce(o.opd_nama, i.opd_kode) as opd_nama,
+    i.jenis_layanan,
+    i.jumlah_responden,
+    i.jumlah_unsur_terjawab,
+    {{ round_half_up('i.ikm', 4) }} as ikm,
+    i.nilai_ikm_published as nilai_ikm,
+    k.mutu,
+    k.kinerja
+from ikm as i
+left join {{ ref('int_opd') }} as o
+    on i.opd_kode = o.opd_kode
+{{ join_mutu('i.nilai_ikm_published', 'k') }}

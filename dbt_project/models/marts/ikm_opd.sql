@@ -1,0 +1,26 @@
+-- Published: the IKM per periode x OPD (the unit's Laporan SKM headline), with its rank in the
+-- city for the periode.
+with ikm as (
+
+    select
+        i.*,
+        {{ round_half_up('i.nilai_ikm', 2) }} as nilai_ikm_published
+    from {{ ref('int_ikm_opd') }} as i
+
+)
+
+select
+    i.periode,
+    i.opd_kode,
+    coalesce(o.opd_nama, i.opd_kode) as opd_nama,
+    i.jumlah_responden,
+    i.jumlah_unsur_terjawab,
+    {{ round_half_up('i.ikm', 4) }} as ikm,
+    i.nilai_ikm_published as nilai_ikm,
+    k.mutu,
+    k.kinerja,
+    rank() over (partition by i.periode order by i.nilai_ikm_published desc nulls last) as peringkat
+from ikm as i
+left join {{ ref('int_opd') }} as o
+    on i.opd_kode = o.opd_kode
+{{ join_mutu('i.nilai_ikm_published', 'k') }}

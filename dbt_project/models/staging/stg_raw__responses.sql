@@ -1,0 +1,140 @@
+-- One row per raw data row of a loaded export: ids, trimmed texts, the survey time in WITA, its
+-- periode, normalised demographics. Answers stay raw here (scored in int_answers).
+with responses as (
+
+    select * from {{ source('raw', 'responses') }}
+
+),
+
+loaded_files as (
+
+    -- only files whose log status is 'loaded' count (a replaced or removed file's rows do not);
+    -- grouped so that a doubled log row can never double responses (tested on stg_raw__ingest_files)
+    select
+        source_code,
+        file_sha256,
+        min(ingested_at) as file_ingested_at
+    from {{ ref('stg_raw__ingest_files') }}
+    where is_loaded
+    group by source_code, file_sha256
+
+),
+
+jenis_kelamin_labels as (
+
+    select {{ normalise_label('label') }} as label_normalised, jenis_kelamin
+    from {{ ref('jenis_kelamin_labels') }}
+
+),
+
+pendidikan_labels as (
+
+    select {{ normalise_label('label') }} as label_normalised, pendidikan
+    from {{ ref('pendidikan_labels') }}
+
+),
+
+pekerjaan_labels as (
+
+    select {{ normalise_label('label') }} as label_normalised, pekerjaan
+    from {{ ref('pekerjaan_labels') }}
+
+),
+
+usia_kelompok as (
+
+    select usia_kelompok, usia_min, usia_max from {{ ref('usia_kelompok') }}
+
+),
+
+usia_kelompok_labels as (
+
+    select {{ normalise_usia_label('label') }} as label_normalised, usia_kelompok
+    from {{ ref('usia_kelompok_labels') }}
+
+),
+
+trimmed as (
+
+    select
+        r.source_code || ':' || left(r.file_sha256, 16) || ':' || cast(r.row_number as {{ dbt.type_string() }}) as response_id,
+        r.source_code,
+        nullif(trim(r.opd_kode), '') as opd_kode,
+        r.file_name,
+        r.file_sha256,
+        r.periode_declared,
+        r.row_number,
+        f.file_ingested_at,
+        r.source_timezone,
+        nullif(trim(r.submission_id), '') as submission_id,
+        nullif(trim(r.device_id), '') as device_id,
+        nullif(trim(r.submitted_at), '') as submitted_at,
+        nullif(trim(r.jenis_layanan), '') as jenis_layanan,
+        {% for k in unsur_keys() -%}
+        nullif(trim(r.u_{{ k }}), '') as u_{{ k }},
+        {% endfor -%}
+        nullif(trim(r.jenis_kelamin), '') as jenis_kelamin_raw,
+        nullif(trim(r.usia), '') as usia_raw,
+        nullif(trim(r.pendidikan), '') as pendidikan_raw,
+        nullif(trim(r.pekerjaan), '') as pekerjaan_raw,
+        nullif(trim(r.saran), '') as saran,
+        nullif(trim(r.respondent_hash), '') as respondent_hash
+    from responses as r
+    inner join loaded_files as f
+        on r.source_code = f.source_code
+       and r.file_sha256 = f.file_sha256
+
+),
+
+parsed as (
+
+    select
+        *,
+        {{ submitted_at_wita('submitted_at', 'source_timezone') }} as submitted_at_wita,
+        {{ usia_tahun(normalise_label('usia_raw')) }} as usia
+    from trimmed
+
+)
+
+select
+    p.response_id,
+    p.source_code,
+    p.opd_kode,
+    p.file_name,
+    p.file_sha256,
+    p.periode_declared,
+    p.row_number,
+    p.file_ingested_at,
+    p.source_timezone,
+    p.submission_id,
+    p.device_id,
+    p.submitted_at,
+    p.submitted_at_wita,
+    {{ periode_label('p.submitted_at_wita') }} as periode,
+    p.jenis_layanan,
+    {% for k in unsur_keys() -%}
+    p.u_{{ k }},
+    {% endfor -%}
+    p.jenis_kelamin_raw,
+    coalesce(jk.jenis_kelamin, 'Tidak diketahui') as jenis_kelamin,
+    p.usia_raw,
+    p.usia,
+    coalesce(uk.usia_kelompok, ul.usia_kelompok, 'Tidak diketahui') as usia_kelompok,
+    p.pendidikan_raw,
+    coalesce(pd.pendidikan, 'Tidak diketahui') as pendidikan,
+    p.pekerjaan_raw,
+    coalesce(pk.pekerjaan, 'Tidak diketahui') as pekerjaan,
+    p.saran,
+    p.respondent_hash
+from parsed as p
+left join jenis_kelamin_labels as jk
+    on jk.label_normalised = {{ normalise_label('p.jenis_kelamin_raw') }}
+left join usia_kelompok as uk
+    on p.usia between uk.usia_min and uk.usia_max
+left join usia_kelompok_labels as ul
+    on p.usia is null
+   and ul.label_normalised = {{ normalise_usia_label('p.usia_raw') }}
+left join pendidikan_labels as pd
+    on pd.label_normalised = {{ normalise_label('p.pendidikan_raw') }}
+left join pekerjaan_labels as pk
+    on pk.label_normalised = {{ normalise_label('p.pekerjaan_raw') }}

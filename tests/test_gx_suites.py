@@ -1,0 +1,244 @@
+"""The GX suites in expectations/ on a small hand-made warehouse: no dbt, no sample generator.
+
+The fixture builds only the columns the profiles read, with marts derived from the answers by the
+same formulas the dbt project uses, so the good warehouse is internally consistent and every
+suite must pass; each bad case then breaks one thing and must fail exactly one suite, naming the
+expectation and the row (file, source/periode/unsur, or OPD) at fault.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import AssetKey
+
+from pipelines.quality import gx as g
+from pipelines.quality.gx_checks import GX_CHECKS, describe
+from pipelines.settings import EXPECTATIONS_DIR, UNSUR_KEYS
+
+SOURCES = {"dpmptsp_web": "DPMPTSP", "dishub_kiosk": "DISHUB"}
+PERIODE = "2025-S1"
+RESPONSES_PER_SOURCE = 40
+SUITE_FOR = {"reconciliation_files": "raw_load", "answers_by_source_periode_unsur": "staged_responses",
+             "ikm_opd": "marts", "ikm_unsur": "ikm_unsur", "ikm_kota": "ikm_kota"}
+
+MUTU_SQL = """CASE WHEN {v} >= 88.31 THEN 'A' WHEN {v} >= 76.61 THEN 'B' WHEN {v} >= 65.00 THEN 'C' ELSE 'D' END"""
+KINERJA_SQL = """CASE {m} WHEN 'A' THEN 'Sangat baik' WHEN 'B' THEN 'Baik' WHEN 'C' THEN 'Kurang baik'
+                 ELSE 'Tidak baik' END"""
+
+
+def build_warehouse(db: Path) -> None:
+    db.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db))
+    unsur = ", ".join(f"('{u}', {i})" for i, u in enumerate(UNSUR_KEYS, 1))
+    sources = ", ".join(f"('{s}', '{o}', {i})" for i, (s, o) in enumerate(SOURCES.items()))
+    con.execute(f"""
+        CREATE SCHEMA staging; CREATE SCHEMA intermediate; CREATE SCHEMA marts;
+        CREATE TEMP TABLE u AS SELECT * FROM (VALUES {unsur}) AS v(unsur, urutan);
+        CREATE TEMP TABLE s AS SELECT * FROM (VALUES {sources}) AS v(source_code, opd_kode, k);
+
+        CREATE TABLE staging.stg_raw__responses AS
+        SELECT s.source_code || ':' || n AS response_id, s.source_code, s.opd_kode,
+               '{PERIODE}' AS periode, '{PERIODE}' AS periode_declared, n, s.k
+        FROM s, range({RESPONSES_PER_SOURCE}) AS t(n);
+
+        -- mostly 3 and 4, some 2, one source better than the other: like real survey answers
+        CREATE TABLE intermediate.int_answers AS
+        SELECT r.response_id, u.unsur,
+               CASE WHEN (r.n * 7 + u.urutan * 3 + r.k) % 10 < 1 THEN 2
+                    WHEN (r.n * 7 + u.urutan * 3 + r.k) % 10 < 5 + 3 * r.k THEN 3 ELSE 4 END AS score,
+               'valid' AS answer_status
+        FROM staging.stg_raw__responses AS r, u;
+
+        CREATE TABLE marts.reconciliation AS
+        SELECT source_code, 'skm_' || source_code || '.csv' AS file_name, sha256(source_code) AS file_sha256,
+               '{PERIODE}' AS periode_declared, 'loaded' AS file_status,
+               CAST({RESPONSES_PER_SOURCE} + 2 AS BIGINT) AS rows_read, CAST({RESPONSES_PER_SOURCE} AS HUGEINT) AS rows_used,
+               CAST(1 AS HUGEINT) AS rows_quarantined, CAST(1 AS HUGEINT) AS rows_duplicate
+        FROM s
+        UNION ALL  -- a file ingest could not read: no rows, not loaded; must not fail anything
+        SELECT 'dishub_kiosk', 'rusak.xlsx', sha256('rusak'), NULL, 'error', NULL, 0, 0, 0;
+
+        CREATE TABLE marts.ikm_unsur AS
+        WITH n AS (
+            SELECT r.periode, r.opd_kode, a.unsur, count(a.score) AS jumlah_jawaban, avg(a.score) AS nrr
+            FROM intermediate.int_answers AS a JOIN staging.stg_raw__responses AS r USING (response_id)
+            GROUP BY ALL
+        )
+        SELECT periode, opd_kode, 'Dinas ' || opd_kode AS opd_nama, unsur, upper(unsur) AS unsur_nama,
+               CAST(jumlah_jawaban AS HUGEINT) AS jumlah_jawaban,
+               CAST(nrr AS DECIMAL(18, 4)) AS nrr, CAST(nrr / 9 AS DECIMAL(18, 4)) AS nrr_tertimbang,
+               CAST(CAST(nrr * 25 AS DECIMAL(18, 6)) AS DECIMAL(18, 2)) AS nilai_unsur,
+               {MUTU_SQL.format(v="CAST(CAST(nrr * 25 AS DECIMAL(18, 6)) AS DECIMAL(18, 2))")} AS mutu
+        FROM n;
+
+        CREATE TABLE marts.ikm_opd AS
+        WITH i AS (
+            SELECT periode, opd_kode, any_value(opd_nama) AS opd_nama, sum(CAST(nrr AS DOUBLE) / 9) AS ikm
+            FROM marts.ikm_unsur GROUP BY ALL
+        ), j AS (
+            SELECT *, CAST(CAST(ikm * 25 AS DECIMAL(18, 6)) AS DECIMAL(18, 2)) AS nilai_ikm FROM i
+        )
+        SELECT periode, opd_kode, opd_nama, CAST({RESPONSES_PER_SOURCE} AS HUGEINT) AS jumlah_responden,
+               CAST(ikm AS DECIMAL(18, 4)) AS ikm, nilai_ikm,
+               {MUTU_SQL.format(v="nilai_ikm")} AS mutu,
+               {KINERJA_SQL.format(m=MUTU_SQL.format(v="nilai_ikm"))} AS kinerja
+        FROM j;
+
+        CREATE TABLE marts.ikm_kota AS
+        WITH k AS (
+            SELECT periode, count(*) AS jumlah_opd, sum(jumlah_responden) AS jumlah_responden,
+                   avg(CAST(ikm AS DOUBLE)) AS ikm, CAST(avg(nilai_ikm) AS DECIMAL(18, 2)) AS nilai_ikm_rata_opd
+            FROM marts.ikm_opd GROUP BY ALL
+        ), n AS (
+            SELECT *, CAST(CAST(ikm * 25 AS DECIMAL(18, 6)) AS DECIMAL(18, 2)) AS nilai_ikm FROM k
+        )
+        SELECT periode, jumlah_opd, jumlah_responden, CAST(ikm AS DECIMAL(18, 4)) AS ikm, nilai_ikm,
+               {MUTU_SQL.format(v="nilai_ikm")} AS mutu,
+               {KINERJA_SQL.format(m=MUTU_SQL.format(v="nilai_ikm"))} AS kinerja,
+               nilai_ikm_rata_opd
+        FROM n;
+    """)
+    con.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
+    build_warehouse(tmp_path / "warehouse" / "skm.duckdb")
+    return tmp_path
+
+
+def mutate(data_dir: Path, sql: str) -> None:
+    con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"))
+    con.execute(sql)
+    con.close()
+
+
+def run_all(data_dir: Path) -> dict[str, g.SuiteResult]:
+    con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True)
+    try:
+        return {s.name: g.validate_suite(s, con) for s in map(g.load_suite, g.suite_paths())}
+    finally:
+        con.close()
+
+
+def test_suite_files_are_gx_suites_that_name_a_profile_and_an_asset():
+    paths = g.suite_paths()
+    assert {p.stem for p in paths} >= {"raw_load", "staged_responses", "marts"}
+    for path in paths:
+        suite = g.load_suite(path)
+        gx_suite = g.to_gx_suite(suite)  # GX validates every expectation's type and kwargs here
+        assert len(gx_suite.expectations) == len(json.loads(path.read_text())["expectations"])
+        assert suite.dataset in g.PROFILES and suite.asset
+    assert g.load_suite(EXPECTATIONS_DIR / "marts.json").dataset == "ikm_opd"
+
+
+def test_a_suite_naming_an_unknown_profile_is_refused_with_the_file_name(tmp_path: Path):
+    bad = tmp_path / "typo.json"
+    bad.write_text(json.dumps({"name": "typo", "meta": {"dataset": "ikm_opdd", "asset": "ikm_opd"},
+                               "expectations": [{"type": "expect_table_row_count_to_be_between",
+                                                 "kwargs": {"min_value": 1}}]}))
+    with pytest.raises(ValueError, match=r"typo\.json.*ikm_opdd"):
+        g.load_suite(bad)
+
+
+def test_one_blocking_check_per_suite_on_the_asset_its_meta_names():
+    specs = {s.key.name: s for c in GX_CHECKS for s in c.check_specs}
+    assert set(specs) == {f"gx_{p.stem}" for p in g.suite_paths()}
+    assert all(s.blocking for s in specs.values())
+    assert specs["gx_raw_load"].asset_key == AssetKey(["marts", "reconciliation"])
+    assert specs["gx_staged_responses"].asset_key == AssetKey(["marts", "reconciliation"])
+    assert specs["gx_marts"].asset_key == AssetKey(["marts", "ikm_opd"])
+
+
+def test_every_suite_passes_on_good_data(data_dir: Path):
+    results = run_all(data_dir)
+    failed = {name: describe(r) for name, r in results.items() if not r.success}
+    assert not failed
+    assert results["raw_load"].rows == 3  # two loaded files and one unreadable one
+    assert results["staged_responses"].rows == len(SOURCES) * len(UNSUR_KEYS)
+
+
+BAD_CASES = {
+    "nilai_ikm_120": (
+        "UPDATE marts.ikm_opd SET nilai_ikm = 120 WHERE opd_kode = 'DISHUB'",
+        "marts", "expect_column_values_to_be_between", "nilai_ikm", ["DISHUB"],
+    ),
+    "mutu_E": (
+        "UPDATE marts.ikm_opd SET mutu = 'E' WHERE opd_kode = 'DPMPTSP'",
+        "marts", "expect_column_values_to_be_in_set", "mutu", ["DPMPTSP"],
+    ),
+    "file_with_no_rows": (
+        "UPDATE marts.reconciliation SET rows_read = 0 WHERE source_code = 'dishub_kiosk' AND file_status = 'loaded'",
+        "raw_load", "expect_column_values_to_be_between", "rows_read", ["dishub_kiosk", PERIODE, "skm_dishub_kiosk.csv"],
+    ),
+    "unsur_valid_share_0_3": (
+        """UPDATE intermediate.int_answers SET score = NULL, answer_status = 'missing'
+           WHERE unsur = 'pengaduan' AND response_id LIKE 'dpmptsp_web:%'
+             AND CAST(split_part(response_id, ':', 2) AS INTEGER) % 10 < 7""",
+        "staged_responses", "expect_column_values_to_be_between", "valid_share",
+        ["dpmptsp_web", PERIODE, "pengaduan"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_CASES, ids=list(BAD_CASES))
+def test_a_bad_row_fails_the_right_suite_and_names_it(data_dir: Path, case: str):
+    sql, suite, expectation, column, names = BAD_CASES[case]
+    mutate(data_dir, sql)
+    results = run_all(data_dir)
+    assert {n for n, r in results.items() if not r.success} == {suite}
+    failure = next(f for f in results[suite].failures if f.type == expectation and f.column == column)
+    row = failure.offending_rows[0]
+    assert all(name in row.values() for name in names), row
+    text = describe(results[suite])
+    assert expectation in text and column in text and all(name in text for name in names), text
+
+
+def test_valid_share_failure_reports_the_observed_share(data_dir: Path):
+    mutate(data_dir, BAD_CASES["unsur_valid_share_0_3"][0])
+    result = run_all(data_dir)["staged_responses"]
+    (failure,) = [f for f in result.failures if f.column == "valid_share"]
+    assert failure.offending_rows == [{"source_code": "dpmptsp_web", "periode_declared": PERIODE,
+                                       "unsur": "pengaduan", "valid_share": pytest.approx(0.3)}]
+
+
+def test_missing_mart_is_a_failed_suite_not_a_crash(data_dir: Path):
+    mutate(data_dir, "DROP TABLE marts.ikm_kota")
+    result = run_all(data_dir)["ikm_kota"]
+    assert not result.success and "ikm_kota" in (result.error or "")
+
+
+def test_check_fails_blocking_with_failures_table_and_report(data_dir: Path):
+    mutate(data_dir, BAD_CASES["mutu_E"][0])
+    check = next(c for c in GX_CHECKS if c.check_key.name == "gx_marts")
+    result = check()
+    assert result.passed is False
+    assert "expect_column_values_to_be_in_set(mutu)" in result.description and "DPMPTSP" in result.description
+    table = result.metadata["failures"].value
+    assert "| expect_column_values_to_be_in_set | mutu |" in table and "DPMPTSP" in table
+    report = Path(result.metadata["report"].value)
+    assert report == data_dir / "warehouse" / "reports" / "validation.html"
+    page = report.read_text()
+    assert "expect_column_values_to_be_in_set" in page and "FAILED" in page and "DPMPTSP" in page
+
+
+def test_report_has_one_section_per_suite_with_failures_and_passes(data_dir: Path):
+    mutate(data_dir, BAD_CASES["nilai_ikm_120"][0])
+    results = run_all(data_dir)
+    for r in results.values():
+        path = g.record_result(r, suites=tuple(results))
+    page = path.read_text()
+    assert path == g.report_path()
+    for name in results:
+        assert f'<h2 id="{name}">' in page
+    assert page.count('<span class="badge fail">FAILED</span>') >= 2  # the page and the marts suite
+    assert "120" in page and "DISHUB" in page
+    assert "<script" not in page and "http" not in page  # self-contained
+    # the stored result round-trips, so a later check can re-render the page
+    stored = g.reports_dir() / "gx" / "marts.json"
+    assert g.SuiteResult.from_json(stored.read_text()).failures
