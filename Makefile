@@ -26,7 +26,11 @@ data: install
 
 pipeline: install
 	mkdir -p $(DAGSTER_HOME)
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+	@echo "Running the pipeline through Dagster (log: $(DAGSTER_HOME)/last_run.log) ..."
+	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*' \
+		> $(DAGSTER_HOME)/last_run.log 2>&1 \
+		|| { grep -E "ERROR|Failure|failed" $(DAGSTER_HOME)/last_run.log | tail -20; exit 1; }
+	@echo "Pipeline run succeeded."
 
 summary: install
 	$(BIN)/python -m pipelines.publish.summary

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+from dagster import Definitions, in_process_executor
 
 from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
@@ -14,4 +14,7 @@ defs = Definitions(
     assets=[raw_lake, skm_dbt_models, published_warehouse],
     asset_checks=ASSET_CHECKS,
     resources=build_resources(),
+    # One process: DuckDB takes one writer at a time anyway, and a subprocess per step would
+    # re-load the code location for every step.
+    executor=in_process_executor,
 )

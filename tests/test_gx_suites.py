@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from dagster import AssetKey
 
@@ -22,8 +23,6 @@ from pipelines.settings import EXPECTATIONS_DIR, UNSUR_KEYS
 SOURCES = {"dpmptsp_web": "DPMPTSP", "dishub_kiosk": "DISHUB"}
 PERIODE = "2025-S1"
 RESPONSES_PER_SOURCE = 40
-SUITE_FOR = {"reconciliation_files": "raw_load", "answers_by_source_periode_unsur": "staged_responses",
-             "ikm_opd": "marts", "ikm_unsur": "ikm_unsur", "ikm_kota": "ikm_kota"}
 
 MUTU_SQL = """CASE WHEN {v} >= 88.31 THEN 'A' WHEN {v} >= 76.61 THEN 'B' WHEN {v} >= 65.00 THEN 'C' ELSE 'D' END"""
 KINERJA_SQL = """CASE {m} WHEN 'A' THEN 'Sangat baik' WHEN 'B' THEN 'Baik' WHEN 'C' THEN 'Kurang baik'
@@ -56,7 +55,8 @@ def build_warehouse(db: Path) -> None:
         CREATE TABLE marts.reconciliation AS
         SELECT source_code, 'skm_' || source_code || '.csv' AS file_name, sha256(source_code) AS file_sha256,
                '{PERIODE}' AS periode_declared, 'loaded' AS file_status,
-               CAST({RESPONSES_PER_SOURCE} + 2 AS BIGINT) AS rows_read, CAST({RESPONSES_PER_SOURCE} AS HUGEINT) AS rows_used,
+               CAST({RESPONSES_PER_SOURCE} + 2 AS BIGINT) AS rows_read,
+               CAST({RESPONSES_PER_SOURCE} AS HUGEINT) AS rows_used,
                CAST(1 AS HUGEINT) AS rows_quarantined, CAST(1 AS HUGEINT) AS rows_duplicate
         FROM s
         UNION ALL  -- a file ingest could not read: no rows, not loaded; must not fail anything
@@ -146,6 +146,24 @@ def test_a_suite_naming_an_unknown_profile_is_refused_with_the_file_name(tmp_pat
         g.load_suite(bad)
 
 
+def _suite_file(tmp_path: Path, expectation: dict) -> g.SuiteFile:
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps({"name": "edited", "meta": {"dataset": "ikm_opd", "asset": "marts/ikm_opd"},
+                                "expectations": [expectation]}))
+    return g.load_suite(path)
+
+
+def test_a_typo_in_a_suite_fails_that_suite_with_the_reason_not_the_run(tmp_path: Path):
+    df = pd.DataFrame({"periode": [PERIODE], "opd_kode": ["DISHUB"], "nilai_ikm": [80.0]})
+    no_column = _suite_file(tmp_path, {"type": "expect_column_values_to_be_between", "kwargs": {"min_value": 25}})
+    result = g.validate_frame(no_column, df)
+    assert not result.success and "edited.json is not a valid GX suite" in (result.error or "")
+    wrong_column = _suite_file(tmp_path, {"type": "expect_column_values_to_be_between",
+                                          "kwargs": {"column": "nilai_ikmm", "min_value": 25}})
+    (failure,) = g.validate_frame(wrong_column, df).failures
+    assert "nilai_ikmm" in (failure.error or "")
+
+
 def test_one_blocking_check_per_suite_on_the_asset_its_meta_names():
     specs = {s.key.name: s for c in GX_CHECKS for s in c.check_specs}
     assert set(specs) == {f"gx_{p.stem}" for p in g.suite_paths()}
@@ -174,7 +192,8 @@ BAD_CASES = {
     ),
     "file_with_no_rows": (
         "UPDATE marts.reconciliation SET rows_read = 0 WHERE source_code = 'dishub_kiosk' AND file_status = 'loaded'",
-        "raw_load", "expect_column_values_to_be_between", "rows_read", ["dishub_kiosk", PERIODE, "skm_dishub_kiosk.csv"],
+        "raw_load", "expect_column_values_to_be_between", "rows_read",
+        ["dishub_kiosk", PERIODE, "skm_dishub_kiosk.csv"],
     ),
     "unsur_valid_share_0_3": (
         """UPDATE intermediate.int_answers SET score = NULL, answer_status = 'missing'

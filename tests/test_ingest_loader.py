@@ -233,3 +233,15 @@ def test_windows_1252_export_with_euro_sign_and_curly_quotes(data_dir: Path):
     got = lake_rows(data_dir / "warehouse/raw")
     assert got[1]["saran"] == "biaya \u20ac0, \u201cramah\u201d \u2013 caf\u00e9"
     assert not list(Path(tempfile.gettempdir()).glob("skm-utf8-*"))
+
+
+def test_a_renamed_file_keeps_its_rows(data_dir: Path):
+    f = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
+    write_web_csv(f, _web_rows(3))
+    run(data_dir)
+    f.rename(f.with_name("export-final.csv"))
+    run(data_dir)
+    log = files_log(data_dir / "warehouse/raw")
+    assert log["dpmptsp_web/2025-S1/export.csv"]["status"] == "removed"
+    assert log["dpmptsp_web/2025-S1/export-final.csv"]["status"] == "loaded"
+    assert len(lake_rows(data_dir / "warehouse/raw")) == 3

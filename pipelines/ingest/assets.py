@@ -1,7 +1,6 @@
 """The ingest stage in Dagster: one step that brings the raw lake up to date with every landed
 export and tells, per source and per file, what it found."""
 
-
 from collections import Counter
 
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset

@@ -218,6 +218,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
     con.execute("SET preserve_insertion_order = true")
     (lake / "responses").mkdir(parents=True, exist_ok=True)
     seen_keys: set[tuple[str, str]] = set()
+    stale: list[tuple[str, str | None]] = []  # (source, sha) of replaced or removed files
     try:
         for source in sources:
             csha = config_sha(source)
@@ -234,7 +235,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                 if prev and prev.file_sha256 != sha and prev.status == "loaded":
                     prev.status, prev.message = "replaced", f"{name}: replaced by a re-export (sha256 {sha[:12]}) on {now:%Y-%m-%d %H:%M} UTC"
                     history.append(prev)
-                    (lake / "responses" / source.code / f"{prev.file_sha256}.parquet").unlink(missing_ok=True)
+                    stale.append((source.code, prev.file_sha256))
                     prev = None
                 rec = FileRecord(source.code, name, sha, periode, size, "loaded", None, None, None, csha, now)
                 target = lake / "responses" / source.code / f"{sha}.parquet"
@@ -263,8 +264,12 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
         for key, prev in prev_current.items():
             if key not in seen_keys and prev.status == "loaded":
                 prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
-                (lake / "responses" / prev.source_code / f"{prev.file_sha256}.parquet").unlink(missing_ok=True)
+                stale.append((prev.source_code, prev.file_sha256))
                 history.append(prev)
+        # A renamed file keeps its sha256 and so its Parquet file: delete only what nothing loads.
+        for code, sha in stale:
+            if sha not in loaded_sha:
+                (lake / "responses" / code / f"{sha}.parquet").unlink(missing_ok=True)
         _write_table(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
         log_rows = [tuple(getattr(r, c) for c in INGEST_FILE_COLUMNS) for r in records + history]
         _write_table(con, INGEST_FILE_COLUMNS, log_rows, lake / "ingest_files.parquet")

@@ -1,11 +1,12 @@
 """The publish stage in Dagster. It depends on every mart, so Dagster runs it only after dbt has
 built and tested them; a failing blocking check upstream skips it and the old file stays."""
 
+from dataclasses import asdict
 
 from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
 
 from pipelines.publish.snapshot import publish_snapshot
-from pipelines.quality.gates import unpassed_gates
+from pipelines.quality.gates import gate_results, unpassed_gates
 from pipelines.settings import paths
 from pipelines.transform.assets import mart_asset_keys
 
@@ -20,7 +21,8 @@ MART_KEYS = mart_asset_keys()
                 "swapped in atomically.",
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    problems = unpassed_gates(context.instance, context.run.run_id)
+    gates = gate_results(context.instance, context.run.run_id)
+    problems = unpassed_gates(gates)
     if problems:
         raise Failure(
             description="Not published: every blocking gate must run and pass in the same run as publish. "
@@ -29,7 +31,11 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
         )
     p = paths()
     tables = [k.path[-1] for k in MART_KEYS]
-    counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id)
+    warnings = [g for g in gates if g.status == "failed" and not g.blocking]
+    for w in warnings:
+        context.log.warning(f"Published with a warning: {w.asset}:{w.gate}: {w.description}")
+    counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id,
+                              extra_tables={"quality_gates": [asdict(g) for g in gates]})
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(p.published)),
@@ -37,5 +43,7 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
                 "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
             ),
             **{f"rows_{t}": MetadataValue.int(n) for t, n in counts.items()},
+            "warnings": MetadataValue.md("\n".join(f"- {w.asset}:{w.gate}: {w.description}" for w in warnings)
+                                         or "none"),
         }
     )

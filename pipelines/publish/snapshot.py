@@ -10,13 +10,15 @@ import os
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 
 STORAGE_VERSION = "v1.4.0"
 
 
 def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema: str = "marts",
-                     run_id: str | None = None) -> dict[str, int]:
-    """Copy ``schema.table`` for each table into a fresh file and swap it in; returns row counts."""
+                     run_id: str | None = None, extra_tables: dict[str, list[dict]] | None = None) -> dict[str, int]:
+    """Copy ``schema.table`` for each table, plus small `extra_tables` given as rows, into a fresh
+    file and swap it in; returns row counts."""
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.with_name(published.name + ".new")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
@@ -28,7 +30,14 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
         con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
         for table in tables:
             con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
-            counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchone()[0]
+            counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchall()[0][0]
+        for name, rows in (extra_tables or {}).items():
+            if rows:
+                frame = pd.DataFrame(rows)
+                con.register("_extra", frame)
+                con.execute(f'CREATE TABLE snap.main."{name}" AS SELECT * FROM _extra')
+                con.unregister("_extra")
+                counts[name] = len(rows)
         published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         con.execute(
             "CREATE TABLE snap.main._published AS SELECT ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS run_id",

@@ -19,6 +19,8 @@ from pipelines.transform.assets import mart_key
 
 # Column names that would mean personal data got through, and value shapes of the same.
 PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
+# Our own identifiers (hashes, response ids) can look like a NIK by chance: not scanned.
+IDENTIFIER_SUFFIXES = ("_id", "_sha256", "duplicate_of")
 PII_VALUE_PATTERNS = {
     "e-mail": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
     "phone": r"(\+62|\b08)[0-9 -]{8,14}\b",
@@ -143,7 +145,7 @@ def no_personal_data_in_marts() -> AssetCheckResult:
         for table, column, dtype in cols:
             if column.lower() in PII_COLUMN_NAMES:
                 findings.append((table, column, "column name"))
-            if dtype != "VARCHAR":
+            if dtype != "VARCHAR" or column.lower().endswith(IDENTIFIER_SUFFIXES):
                 continue
             for label, pattern in PII_VALUE_PATTERNS.items():
                 hit = con.execute(

@@ -8,9 +8,9 @@ Design (for the README):
 - A profile is named SQL in this module (``PROFILES``): one row per loaded file, per source x
   periode x unsur, or per row of a mart (marts are already small). Python holds the SQL.
 - A suite is a plain GX 1.x ExpectationSuite JSON file in ``expectations/``; its top-level
-  ``meta`` says which profile it validates (``dataset``) and which Dagster asset the blocking check
-  attaches to (``asset``, a key as Dagster prints it: ``marts/ikm_opd``). The suite holds the rules, so the data team edits thresholds without
-  touching Python; a suite is re-read at every run.
+  ``meta`` says which profile it validates (``dataset``) and which Dagster asset the blocking
+  check attaches to (``asset``, a key as Dagster prints it: ``marts/ikm_opd``). The suite holds the
+  rules, so the data team edits thresholds without touching Python; a suite is re-read every run.
 - Validation uses one ephemeral GX context per process (no GX project folder, no stores on
   disk), the pandas datasource (GX's SQL datasource fails on DuckDB 2.0), progress bars and
   analytics off. GX is imported on first use, so loading the Dagster code location stays fast.
@@ -394,9 +394,16 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _failed(suite: SuiteFile, error: str, rows: int = 0) -> SuiteResult:
+    return SuiteResult(suite.name, suite.dataset, suite.asset, False, rows, _now(), [], error=error)
+
+
 def validate_frame(suite: SuiteFile, df: pd.DataFrame) -> SuiteResult:
     """Validate a profile already in memory (what tests and ``validate_suite`` share)."""
-    gx_suite = to_gx_suite(suite)
+    try:
+        gx_suite = to_gx_suite(suite)
+    except Exception as exc:  # noqa: BLE001 - GX raises pydantic and its own errors for a bad kwarg
+        return _failed(suite, f"{suite.path.name} is not a valid GX suite: {exc}", len(df))
     keys = [k for k in PROFILES[suite.dataset].keys if k in df.columns]
     batch = _batch_definition(suite.dataset).get_batch(batch_parameters={"dataframe": df})
     # COMPLETE + index columns: GX reports each offending row by its keys, not by a pandas index
@@ -422,8 +429,7 @@ def validate_suite(suite: SuiteFile, con: duckdb.DuckDBPyConnection) -> SuiteRes
     try:
         df = build_profile(con, suite.dataset)
     except duckdb.Error as exc:
-        return SuiteResult(suite.name, suite.dataset, suite.asset, False, 0, _now(), [],
-                           error=f"profile {suite.dataset!r} failed: {exc}")
+        return _failed(suite, f"profile {suite.dataset!r} failed: {exc}")
     return validate_frame(suite, df)
 
 

@@ -51,8 +51,8 @@ def _cell(value: Any) -> str:
 def _row_text(row: dict[str, Any], column: str | None) -> str:
     """'dishub_kiosk 2025-S1 pengaduan (valid_share=0.3)': keys first, the checked value after."""
     checked = {c.strip() for c in (column or "").split(",")}
-    keys = " ".join(_cell(v) for k, v in row.items() if k not in checked)
-    values = ", ".join(f"{k}={_cell(v)}" for k, v in row.items() if k in checked)
+    keys = " ".join(fmt_value(v) for k, v in row.items() if k not in checked)
+    values = ", ".join(f"{k}={fmt_value(v)}" for k, v in row.items() if k in checked)
     return f"{keys} ({values})" if keys and values else keys or values
 
 
