@@ -119,6 +119,7 @@ class TreeRssSampler(threading.Thread):
 def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float | None = None) -> dict:
     """Run `cmd`, polling its process tree's RSS; wall time, peak RSS, exit status."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    load_before = round(os.getloadavg()[0], 2)
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
@@ -145,6 +146,8 @@ def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float 
             sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
     return {
+        "loadavg_1min_before": load_before,
+        "loadavg_1min_after": round(os.getloadavg()[0], 2),
         "wall_seconds": round(wall, 3),
         "peak_rss_bytes": sampler.peak_bytes,
         "peak_rss_mib": round(sampler.peak_bytes / MIB, 1),
@@ -295,14 +298,16 @@ def child_pandas(estate: Path) -> dict:
 # a. / d. The pipeline through Dagster
 # --------------------------------------------------------------------------------------------
 
-def _stage_of(step_key: str, check_names: set[str]) -> str:
-    if step_key in check_names:
+def _stage_of(step_key: str, check_steps: set[str]) -> str:
+    """ingest (raw_lake), dbt (dbt build: models and the dbt tests), checks (the pipeline's own
+    asset checks and GX suites, each its own step), publish (published_warehouse)."""
+    if step_key in check_steps:
         return "checks"
     if "dbt" in step_key:
         return "dbt"
     if "publish" in step_key:
         return "publish"
-    if "raw" in step_key or "ingest" in step_key:
+    if step_key.startswith(("raw", "ingest")):
         return "ingest"
     return "other"
 
@@ -322,22 +327,21 @@ def child_pipeline(estate: Path, partition: str | None) -> dict:
     from dagster import DagsterEventType, DagsterInstance
 
     from pipelines.definitions import defs
-    from pipelines.quality.checks import PIPELINE_CHECKS
 
     t_defs, e_defs = time.perf_counter(), time.time()
     instance = DagsterInstance.get()  # DAGSTER_HOME: persistent, so the event log can be read back
     job = semester_job(defs) if partition else None
     if job is not None:
-        mode = f"partition {partition} of job skm_semester"
+        mode = f"partition {partition}"
         result = job.execute_in_process(instance=instance, partition_key=partition, raise_on_error=False)
     else:
         from tests.pipeline_run import run_pipeline
 
-        mode = "full run (all assets and checks)"
+        mode = "full re-run" if partition else "full run"
         result = run_pipeline(instance=instance)
     t_run, e_run = time.perf_counter(), time.time()
 
-    check_names = {c.node_def.name for c in PIPELINE_CHECKS}
+    check_steps = {c.node_def.name for c in defs.asset_checks or []}
     steps: dict[str, dict] = {}
     run_start = run_end = None
     nodes: list[dict] = []
@@ -372,7 +376,7 @@ def child_pipeline(estate: Path, partition: str | None) -> dict:
     stages = dict.fromkeys(STAGES, 0.0)
     for key, s in steps.items():
         secs = s["end"] - s["start"] if "start" in s and "end" in s else 0.0
-        stage = _stage_of(key, check_names)
+        stage = _stage_of(key, check_steps)
         stages[stage] = stages.get(stage, 0.0) + secs
         step_rows[key] = {"stage": stage, "seconds": round(secs, 3), "status": s.get("status", "?")}
     nodes.sort(key=lambda n: -n["seconds"])
@@ -574,7 +578,7 @@ def print_report(report: dict) -> None:
         ("a. pipeline, full (Dagster, subprocess)", pipe),
         ("b. bare limit (one DuckDB statement)", bare),
         ("c. pandas baseline", pd_),
-        ("d. incremental: " + str(inc.get("mode", "?")), inc),
+        (f"d. incremental ({inc.get('mode', '?')})", inc),
     ]
     for label, d in lines:
         wall = d.get("wall_seconds") if label.startswith(("a.", "d.")) else d.get("seconds")
@@ -613,6 +617,11 @@ def print_report(report: dict) -> None:
     _say(f"ratios: pipeline/bare {r['pipeline_over_bare']}, pipeline/pandas {r['pipeline_over_pandas']}, "
          f"incremental/full {r['incremental_over_full']}, peak RSS pipeline/pandas {r['pipeline_rss_over_pandas_rss']}")
     _say(report["targets_note"])
+    busy = [k for k in ("bare_limit", "pandas", "pipeline", "incremental")
+            if (report[k].get("loadavg_1min_before") or 0) > 0.5 * (m["nproc"] or 1)]
+    if busy:
+        _say(f"note: other processes kept the CPUs busy during {', '.join(busy)} (1-min load average above "
+             f"half the CPU count): those timings are noisy.")
 
 
 def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas: bool = False) -> int:

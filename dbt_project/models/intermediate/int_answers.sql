@@ -3,14 +3,24 @@
 -- "tidak berlaku": no score, not a zero), 'invalid' (reason_code score_out_of_range or
 -- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
 -- the generic ('*') labels.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with responses as (
 
     select
         response_id,
+        periode_declared,
         {% for k in unsur_keys() -%}
         u_{{ k }}{{ "," if not loop.last }}
         {% endfor %}
     from {{ ref('stg_raw__responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -35,6 +45,7 @@ unpivoted as (
     -- one scan of the responses; the 9-row unsur seed picks the column (portable, no UNPIVOT)
     select
         r.response_id,
+        r.periode_declared,
         u.unsur,
         u.urutan,
         case u.unsur
@@ -51,6 +62,7 @@ normalised as (
 
     select
         response_id,
+        periode_declared,
         unsur,
         urutan,
         raw_value,
@@ -102,6 +114,7 @@ classified as (
 
 select
     response_id,
+    periode_declared,
     unsur,
     urutan,
     raw_value,

@@ -2,6 +2,14 @@
 --   pooled (the headline): sum over unsur of the pooled NRR x bobot, every used response of the
 --   city together (respondent-weighted);
 --   rata_opd: the unweighted mean of the OPD indices.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with pooled as (
 
     select
@@ -10,6 +18,7 @@ with pooled as (
         count(nrr_tertimbang) as jumlah_unsur_terjawab,
         case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) end as ikm
     from {{ ref('int_nrr_kota_unsur') }}
+    where {{ periode_filter('periode') }}
     group by periode
 
 ),
@@ -22,6 +31,7 @@ opd as (
         count(ikm) as jumlah_opd_dengan_ikm,
         avg(ikm) as ikm_rata_opd
     from {{ ref('int_ikm_opd') }}
+    where {{ periode_filter('periode') }}
     group by periode
 
 )

@@ -1,5 +1,13 @@
 -- IKM per periode x OPD x jenis layanan at full precision: sum over the nine unsur of
 -- NRR x bobot. NULL when some unsur has no valid answer in the group (its NRR is undefined).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with nrr as (
 
     select
@@ -13,6 +21,7 @@ with nrr as (
     from {{ ref('int_skor_layanan_unsur') }} as s
     inner join {{ ref('int_unsur_bobot') }} as b
         on s.unsur = b.unsur
+    where {{ periode_filter('s.periode') }}
 
 )
 

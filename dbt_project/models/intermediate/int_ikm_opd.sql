@@ -1,5 +1,13 @@
 -- IKM per periode x OPD at full precision: sum over the nine unsur of NRR x bobot. NULL when
 -- some unsur has no valid answer at all in the OPD and periode.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 select
     periode,
     opd_kode,
@@ -8,4 +16,5 @@ select
     case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) end as ikm,
     case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) * 25 end as nilai_ikm
 from {{ ref('int_nrr_opd_unsur') }}
+where {{ periode_filter('periode') }}
 group by periode, opd_kode

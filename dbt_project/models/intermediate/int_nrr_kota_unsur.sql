@@ -1,5 +1,13 @@
 -- Pooled NRR per periode x unsur over every used response of the city (respondent-weighted:
 -- the n-weighted mean of the OPD NRRs), at full precision.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with skor as (
 
     select
@@ -14,6 +22,7 @@ with skor as (
         sum(skor_3) as skor_3,
         sum(skor_4) as skor_4
     from {{ ref('int_skor_layanan_unsur') }}
+    where {{ periode_filter('periode') }}
     group by periode, unsur
 
 )

@@ -1,5 +1,13 @@
 -- NRR per periode x OPD x unsur at full precision: sum of valid scores / number of used
 -- responses that answered the unsur (blank and "tidak tahu" excluded from both).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with skor as (
 
     select
@@ -15,6 +23,7 @@ with skor as (
         sum(skor_3) as skor_3,
         sum(skor_4) as skor_4
     from {{ ref('int_skor_layanan_unsur') }}
+    where {{ periode_filter('periode') }}
     group by periode, opd_kode, unsur
 
 )

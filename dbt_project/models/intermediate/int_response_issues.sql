@@ -1,14 +1,24 @@
 -- One row per problem found in a raw response (a response can have several). Any issue
 -- quarantines the response. reason_code is one of the issue_reasons seed.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with responses as (
 
     select * from {{ ref('stg_raw__responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
 answers as (
 
     select * from {{ ref('int_answers') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -16,6 +26,7 @@ answer_issues as (
 
     select
         response_id,
+        periode_declared,
         unsur as field,
         raw_value,
         reason_code,
@@ -29,6 +40,7 @@ date_issues as (
 
     select
         response_id,
+        periode_declared,
         'submitted_at' as field,
         submitted_at as raw_value,
         'unparseable_date' as reason_code,
@@ -42,6 +54,7 @@ layanan_issues as (
 
     select
         response_id,
+        periode_declared,
         'jenis_layanan' as field,
         jenis_layanan as raw_value,
         'missing_layanan' as reason_code,
@@ -55,6 +68,7 @@ opd_issues as (
 
     select
         response_id,
+        periode_declared,
         'opd_kode' as field,
         opd_kode as raw_value,
         'missing_opd' as reason_code,
@@ -68,6 +82,7 @@ periode_issues as (
 
     select
         response_id,
+        periode_declared,
         'submitted_at' as field,
         submitted_at as raw_value,
         'periode_mismatch' as reason_code,
@@ -83,9 +98,10 @@ answer_counts as (
 
     select
         response_id,
+        periode_declared,
         sum(case when answer_status = 'valid' then 1 else 0 end) as valid_answers
     from answers
-    group by response_id
+    group by response_id, periode_declared
 
 ),
 
@@ -93,6 +109,7 @@ too_few_issues as (
 
     select
         response_id,
+        periode_declared,
         'unsur' as field,
         cast(valid_answers as {{ dbt.type_string() }}) as raw_value,
         'too_few_answers' as reason_code,

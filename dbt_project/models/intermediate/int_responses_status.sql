@@ -1,14 +1,28 @@
 -- Every raw row of a loaded file exactly once, with its fate:
 --   'quarantined' when it has any issue (int_response_issues);
---   among the rest, 'duplicate' when an earlier row of the same source is the same submission:
+--   among the rest, 'duplicate' when an earlier row of the same source and semester folder
+--     (periode_declared) is the same submission:
 --     the same non-empty submission_id, or, without a submission_id, identical content (raw
 --     survey time, OPD, jenis layanan, the nine raw answers, raw demographics, saran, device and
 --     respondent hash); "earlier" = file ingested first, then file name, then row number;
 --   'used' otherwise (the first of each group of duplicates is used).
 -- respondent_hash takes part in the comparison but does not leave this model.
+-- Duplicates are looked for within one periode_declared so that a semester can be rebuilt on its
+-- own (used rows have periode = periode_declared, so a duplicate by content, which repeats the
+-- survey time, is always in the same semester; only a submission_id repeated in another
+-- semester with another survey time is no longer a duplicate).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with responses as (
 
     select * from {{ ref('stg_raw__responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -19,6 +33,7 @@ issues as (
         count(*) as issue_count,
         min(reason_code) as first_reason_code
     from {{ ref('int_response_issues') }}
+    where {{ periode_filter('periode_declared') }}
     group by response_id
 
 ),
@@ -41,7 +56,7 @@ by_submission_id as (
         response_id,
         'submission_id' as duplicate_rule,
         first_value(response_id) over (
-            partition by source_code, submission_id
+            partition by source_code, periode_declared, submission_id
             order by file_ingested_at, file_name, file_sha256, row_number
             rows between unbounded preceding and unbounded following
         ) as first_response_id
@@ -58,7 +73,7 @@ by_content as (
         'content' as duplicate_rule,
         first_value(response_id) over (
             partition by
-                source_code, opd_kode, submitted_at, jenis_layanan,
+                source_code, periode_declared, opd_kode, submitted_at, jenis_layanan,
                 {% for k in unsur_keys() -%} u_{{ k }}, {% endfor %}
                 jenis_kelamin_raw, usia_raw, pendidikan_raw, pekerjaan_raw, saran,
                 device_id, respondent_hash

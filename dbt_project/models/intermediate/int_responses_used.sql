@@ -1,8 +1,17 @@
 -- The responses that count: status 'used' (no issue, not a duplicate), with what the index is
 -- grouped by and the normalised respondent profile. No personal data.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 select
     r.response_id,
     r.source_code,
+    r.periode_declared,
     r.periode,
     r.opd_kode,
     r.jenis_layanan,
@@ -15,3 +24,5 @@ from {{ ref('stg_raw__responses') }} as r
 inner join {{ ref('int_responses_status') }} as s
     on r.response_id = s.response_id
 where s.status = 'used'
+  and {{ periode_filter('r.periode_declared') }}
+  and {{ periode_filter('s.periode_declared') }}

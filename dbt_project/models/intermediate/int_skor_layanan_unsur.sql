@@ -2,6 +2,14 @@
 -- unsur, over used responses only, the count and sum of valid scores and the distribution 1-4.
 -- Sums and counts add up exactly to coarser groups (OPD, city), so every NRR is computed from
 -- integers, never averaged from averages.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with used as (
 
     -- a small integer group key: joining ~9 answers per response to it and grouping by it is
@@ -13,6 +21,7 @@ with used as (
         jenis_layanan,
         dense_rank() over (order by periode, opd_kode, jenis_layanan) as group_id
     from {{ ref('int_responses_used') }}
+    where {{ periode_filter('periode') }}
 
 ),
 
@@ -24,7 +33,9 @@ groups as (
 
 answers as (
 
+    -- used rows have periode = periode_declared (a mismatch is quarantined)
     select response_id, unsur, score, answer_status from {{ ref('int_answers') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 

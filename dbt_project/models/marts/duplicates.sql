@@ -1,7 +1,16 @@
 -- Published: the raw rows left out as duplicates, each with the row it repeats (the one used).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with status as (
 
     select * from {{ ref('int_responses_status') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -10,6 +19,7 @@ responses as (
     select response_id, source_code, file_name, file_sha256, periode_declared, row_number, submission_id,
            submitted_at, jenis_layanan
     from {{ ref('stg_raw__responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 )
 

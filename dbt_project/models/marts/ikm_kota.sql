@@ -1,5 +1,13 @@
 -- Published: the city per periode. nilai_ikm (the headline) pools every used response of the
 -- city; nilai_ikm_rata_opd is the unweighted mean of the OPD indices, rounded at the end.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with kota as (
 
     select
@@ -7,6 +15,7 @@ with kota as (
         {{ round_half_up('i.nilai_ikm', 2) }} as nilai_ikm_published,
         {{ round_half_up('i.nilai_ikm_rata_opd', 2) }} as nilai_ikm_rata_opd_published
     from {{ ref('int_ikm_kota') }} as i
+    where {{ periode_filter('i.periode') }}
 
 )
 

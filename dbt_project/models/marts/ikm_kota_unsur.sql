@@ -1,10 +1,19 @@
 -- Published: the pooled NRR of each unsur for the city per periode (what ikm_kota is built from).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with nrr as (
 
     select
         n.*,
         {{ round_half_up('n.nrr * 25', 2) }} as nilai_unsur_published
     from {{ ref('int_nrr_kota_unsur') }} as n
+    where {{ periode_filter('n.periode') }}
 
 )
 

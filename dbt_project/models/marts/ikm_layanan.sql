@@ -1,10 +1,19 @@
 -- Published: the IKM per periode x OPD x jenis layanan.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with ikm as (
 
     select
         i.*,
         {{ round_half_up('i.nilai_ikm', 2) }} as nilai_ikm_published
     from {{ ref('int_ikm_layanan') }} as i
+    where {{ periode_filter('i.periode') }}
 
 )
 

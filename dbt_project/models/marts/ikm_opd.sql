@@ -1,11 +1,20 @@
 -- Published: the IKM per periode x OPD (the unit's Laporan SKM headline), with its rank in the
 -- city for the periode.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with ikm as (
 
     select
         i.*,
         {{ round_half_up('i.nilai_ikm', 2) }} as nilai_ikm_published
     from {{ ref('int_ikm_opd') }} as i
+    where {{ periode_filter('i.periode') }}
 
 )
 

@@ -1,7 +1,16 @@
 -- Published: NRR, NRR tertimbang, Nilai unsur (NRR x 25) and mutu per periode x OPD x unsur.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with nrr as (
 
     select * from {{ ref('int_nrr_opd_unsur') }}
+    where {{ periode_filter('periode') }}
 
 ),
 

@@ -1,8 +1,17 @@
 -- Published: the respondent profile per periode x OPD (Laporan SKM "profil responden"): used
 -- responses counted per jenis kelamin, usia band, pendidikan and pekerjaan.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode') }}"
+) }}
+
 with used as (
 
     select * from {{ ref('int_responses_used') }}
+    where {{ periode_filter('periode') }}
 
 ),
 

@@ -1,8 +1,17 @@
 -- Published: every problem that kept a raw row out of the index, one row per problem, naming
 -- the file, the row and the field. Values that look like personal data are hidden.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with issues as (
 
     select * from {{ ref('int_response_issues') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -10,6 +19,7 @@ responses as (
 
     select response_id, source_code, file_name, file_sha256, periode_declared, row_number
     from {{ ref('stg_raw__responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 

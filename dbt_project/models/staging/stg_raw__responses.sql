@@ -1,8 +1,19 @@
 -- One row per raw data row of a loaded export: ids, trimmed texts, the survey time in WITA, its
 -- periode, normalised demographics. Answers stay raw here (scored in int_answers).
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
 with responses as (
 
+    -- only the periode range on a semester run: DuckDB skips the other files' row groups by the
+    -- Parquet statistics of the constant periode_declared column
     select * from {{ source('raw', 'responses') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 

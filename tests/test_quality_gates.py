@@ -1,0 +1,134 @@
+"""Blocked means blocked: a broken input stops publication, the published file keeps its bytes,
+the failing gate says why, and fixing the input publishes again."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import DagsterEventType, DagsterInstance
+
+from tests.conftest import make_data_dir
+from tests.pipeline_run import run_pipeline
+
+pytestmark = pytest.mark.slow
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def failed_checks(result) -> dict[str, str]:
+    out = {}
+    for ev in result.all_events:
+        if ev.event_type == DagsterEventType.ASSET_CHECK_EVALUATION:
+            data = ev.event_specific_data
+            if not data.passed:
+                out[data.asset_check_key.name] = data.description or ""
+    return out
+
+
+@pytest.fixture(scope="module")
+def estate(tmp_path_factory: pytest.TempPathFactory):
+    mp = pytest.MonkeyPatch()
+    data_dir = make_data_dir(tmp_path_factory.mktemp("gates"), rows=60)
+    mp.setenv("SKM_DATA_DIR", str(data_dir))
+    first = run_pipeline()
+    assert first.success
+    yield data_dir
+    mp.undo()
+
+
+def assert_blocked(data_dir: Path, gate: str, *needles: str) -> None:
+    published = data_dir / "published" / "skm.duckdb"
+    before = sha(published)
+    result = run_pipeline()
+    assert not result.success
+    failed = failed_checks(result)
+    assert gate in failed, failed
+    for needle in needles:
+        assert needle in failed[gate], failed[gate]
+    assert sha(published) == before  # same bytes: nothing unaudited was published
+    assert not any(ev.event_type == DagsterEventType.ASSET_MATERIALIZATION
+                   and ev.asset_key.to_user_string() == "published_warehouse" for ev in result.all_events)
+
+
+def assert_publishes_again(data_dir: Path) -> None:
+    published = data_dir / "published" / "skm.duckdb"
+    before = sha(published)
+    assert run_pipeline().success
+    assert sha(published) != before
+
+
+def test_u8_u9_swapped_in_the_registry_blocks_until_fixed(estate: Path):
+    registry = estate / "sources.yml"
+    original = registry.read_text()
+    # dpmptsp_web asks sarana then pengaduan; swap the two mappings as a careless edit would.
+    swapped = re.sub(r"(      )sarana:( .*)\n(      )pengaduan:( .*)\n",
+                     r"\1sarana:\4\n\3pengaduan:\2\n", original, count=1)
+    assert swapped != original
+    registry.write_text(swapped)
+    assert_blocked(estate, "quarantine_rate_under_threshold", "dpmptsp_web 2025-S1", "dpmptsp_web 2025-S2")
+    registry.write_text(original)
+    assert_publishes_again(estate)
+
+
+def test_a_file_of_the_wrong_semester_blocks_until_moved_back(estate: Path):
+    src = next((estate / "raw/rsud_paper/2025-S2").iterdir())
+    wrong = estate / "raw/rsud_paper/2025-S1" / src.name
+    shutil.move(src, wrong)
+    assert_blocked(estate, "quarantine_rate_under_threshold", "rsud_paper 2025-S1")
+    shutil.move(wrong, src)
+    assert_publishes_again(estate)
+
+
+def test_a_source_with_30_percent_unreadable_answers_blocks_until_fixed(estate: Path):
+    f = next((estate / "raw/dishub_kiosk/2025-S1").iterdir())
+    original = f.read_text()
+    lines = original.splitlines()
+    rng = random.Random(3)
+    broken = [re.sub(r'"q_waktu": \d', '"q_waktu": "??"', line) if rng.random() < 0.3 else line for line in lines]
+    f.write_text("\n".join(broken) + "\n")
+    assert_blocked(estate, "quarantine_rate_under_threshold", "dishub_kiosk 2025-S1")
+    f.write_text(original)
+    assert_publishes_again(estate)
+
+
+def test_a_warning_does_not_block_and_is_published(estate: Path):
+    registry = estate / "sources.yml"
+    original = registry.read_text()
+    registry.write_text(original.replace("max_index_change: 10.0", "max_index_change: 0.01"))
+    try:
+        result = run_pipeline()
+        assert result.success
+        assert "index_change_within_bounds" in failed_checks(result)
+        con = duckdb.connect(str(estate / "published" / "skm.duckdb"), read_only=True)
+        status, severity, description = con.execute(
+            "SELECT status, severity, description FROM quality_gates WHERE gate = 'index_change_within_bounds'"
+        ).fetchall()[0]
+        assert (status, severity) == ("failed", "WARN")
+        assert "2025-S1 to 2025-S2" in description
+    finally:
+        registry.write_text(original)
+
+
+def test_publishing_alone_is_refused(estate: Path):
+    from dagster import materialize
+
+    from pipelines.definitions import defs
+    from pipelines.publish.assets import published_warehouse
+
+    published = estate / "published" / "skm.duckdb"
+    before = sha(published)
+    result = materialize([published_warehouse], resources=defs.resources, instance=DagsterInstance.ephemeral(),
+                         raise_on_error=False)
+    assert not result.success
+    failure = next(ev for ev in result.all_events if ev.event_type == DagsterEventType.STEP_FAILURE)
+    assert "did not run in this run" in failure.event_specific_data.error.message or \
+        "not run" in str(failure.event_specific_data.error)
+    assert sha(published) == before
