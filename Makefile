@@ -28,6 +28,7 @@ pipeline: install
 	mkdir -p $(DAGSTER_HOME)
 	@echo "Running the pipeline through Dagster (log: $(DAGSTER_HOME)/last_run.log) ..."
 	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*' \
+		--partition-range "$$($(BIN)/python -m pipelines.partitions)" \
 		> $(DAGSTER_HOME)/last_run.log 2>&1 \
 		|| { grep -E "ERROR|Failure|failed" $(DAGSTER_HOME)/last_run.log | tail -20; exit 1; }
 	@echo "Pipeline run succeeded."

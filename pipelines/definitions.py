@@ -8,11 +8,16 @@ from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
 from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.resources import build_resources
+from pipelines.schedules import running_semester_refresh, semester_close_schedule, semester_job
+from pipelines.sensors import landing_sensor
 from pipelines.transform.assets import skm_dbt_models
 
 defs = Definitions(
     assets=[raw_lake, skm_dbt_models, published_warehouse],
     asset_checks=ASSET_CHECKS,
+    jobs=[semester_job],
+    schedules=[semester_close_schedule, running_semester_refresh],
+    sensors=[landing_sensor],
     resources=build_resources(),
     # One process: DuckDB takes one writer at a time anyway, and a subprocess per step would
     # re-load the code location for every step.

@@ -7,8 +7,9 @@ A partition key is the semester's first month ("2025-07"); people and every mart
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
-from dagster import TimeWindowPartitionsDefinition
+from dagster import PartitionKeyRange, TimeWindowPartitionsDefinition
 
 TIMEZONE = "Asia/Makassar"
 semester_partitions = TimeWindowPartitionsDefinition(
@@ -36,3 +37,36 @@ def partition_key(periode: str) -> str:
     if not m:
         raise ValueError(f"not a periode label: {periode!r} (expected YYYY-S1 or YYYY-S2)")
     return f"{m[1]}-{'01' if m[2] == '1' else '07'}"
+
+
+def periodes_of(key_range: PartitionKeyRange) -> list[str]:
+    """Every periode label of a partition range, in order ('2025-01'...'2025-07' -> S1, S2)."""
+    keys = semester_partitions.get_partition_keys_in_range(key_range)
+    return [periode_label(k) for k in keys]
+
+
+def landed_partition_range(data_dir: Path, landing_dirs: list[Path]) -> tuple[str, str] | None:
+    """First and last semester with a landed file: what `make demo` materialises."""
+    found = sorted(
+        d.name for root in landing_dirs if root.is_dir() for d in root.iterdir()
+        if d.is_dir() and _LABEL.match(d.name) and any(d.iterdir())
+    )
+    if not found:
+        return None
+    return partition_key(found[0]), partition_key(found[-1])
+
+
+def main() -> None:
+    """Prints the landed range as Dagster's CLI wants it (`2025-01...2025-07`)."""
+    from pipelines.registry import load_registry
+    from pipelines.settings import paths
+
+    p = paths()
+    rng = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in load_registry(p.registry)])
+    if rng is None:
+        raise SystemExit("no landed files under any source's landing folder")
+    print(f"{rng[0]}...{rng[1]}")
+
+
+if __name__ == "__main__":
+    main()

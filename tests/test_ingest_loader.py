@@ -50,7 +50,9 @@ def lake_rows(lake: Path, where: str = "true") -> list[dict]:
 
 def files_log(lake: Path) -> dict[str, dict]:
     con = duckdb.connect()
-    rel = con.execute(f"SELECT * FROM read_parquet('{lake}/ingest_files.parquet')")
+    # history rows (replaced, removed) first, so a file's current row wins
+    rel = con.execute(f"SELECT * FROM read_parquet('{lake}/ingest_files.parquet') "
+                      "ORDER BY status IN ('replaced', 'removed') DESC")
     names = [d[0] for d in rel.description]
     return {f"{r[0]}/{r[1]}": dict(zip(names, r)) for r in rel.fetchall()}
 
@@ -245,3 +247,22 @@ def test_a_renamed_file_keeps_its_rows(data_dir: Path):
     assert log["dpmptsp_web/2025-S1/export.csv"]["status"] == "removed"
     assert log["dpmptsp_web/2025-S1/export-final.csv"]["status"] == "loaded"
     assert len(lake_rows(data_dir / "warehouse/raw")) == 3
+
+
+def test_a_semester_run_touches_only_that_semesters_files(data_dir: Path):
+    s1 = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
+    s2 = data_dir / "raw/dpmptsp_web/2025-S2/export.csv"
+    write_web_csv(s1, _web_rows(3))
+    write_web_csv(s2, _web_rows(4))
+    run(data_dir)
+    s1.unlink()  # gone from S1's folder, but this run is about S2 only
+    write_web_csv(s2, _web_rows(5))
+    shutil.copy(s2, data_dir / "raw/dpmptsp_web/2025-S2/copy.csv")
+    ingest(REGISTRY, data_dir, data_dir / "warehouse/raw", salt="test-salt", periodes={"2025-S2"})
+    log = files_log(data_dir / "warehouse/raw")
+    assert log["dpmptsp_web/2025-S1/export.csv"]["status"] == "loaded"  # untouched
+    assert log["dpmptsp_web/2025-S2/export.csv"]["rows_read"] == 5
+    assert log["dpmptsp_web/2025-S2/copy.csv"]["status"] == "duplicate_file"
+    assert len(lake_rows(data_dir / "warehouse/raw")) == 3 + 5
+    run(data_dir)  # a full run notices the S1 file is gone
+    assert files_log(data_dir / "warehouse/raw")["dpmptsp_web/2025-S1/export.csv"]["status"] == "removed"

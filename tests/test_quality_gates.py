@@ -126,7 +126,7 @@ def test_publishing_alone_is_refused(estate: Path):
     published = estate / "published" / "skm.duckdb"
     before = sha(published)
     result = materialize([published_warehouse], resources=defs.resources, instance=DagsterInstance.ephemeral(),
-                         raise_on_error=False)
+                         raise_on_error=False, partition_key="2025-07")
     assert not result.success
     failure = next(ev for ev in result.all_events if ev.event_type == DagsterEventType.STEP_FAILURE)
     assert "did not run in this run" in failure.event_specific_data.error.message or \

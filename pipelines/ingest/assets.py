@@ -3,9 +3,18 @@ export and tells, per source and per file, what it found."""
 
 from collections import Counter
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    AssetSpec,
+    BackfillPolicy,
+    MaterializeResult,
+    MetadataValue,
+    multi_asset,
+)
 
 from pipelines.ingest.loader import IngestResult, ingest
+from pipelines.partitions import periodes_of, semester_partitions
 from pipelines.registry import load_registry
 from pipelines.settings import paths
 
@@ -52,13 +61,17 @@ def _metadata(result: IngestResult) -> dict:
                               "with a message naming the file and what is wrong."),
         AssetSpec(RAW_SOURCES, group_name="ingest", description="The source registry (data/sources.yml) as a table."),
     ],
+    partitions_def=semester_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
     pool="warehouse",
 )
 def raw_lake(context: AssetExecutionContext):
-    """Reads each registry source's landing folder; new or changed files only (by sha256)."""
+    """Reads the landing folders of the run's semesters; new or changed files only (by sha256)."""
     p = paths()
     sources = load_registry(p.registry)
-    result = ingest(sources, p.data_dir, p.lake)
+    periodes = periodes_of(context.partition_key_range)
+    context.log.info(f"Ingesting {', '.join(periodes)}")
+    result = ingest(sources, p.data_dir, p.lake, periodes=periodes)
     for f in result.files:
         if f.status == "error":
             context.log.warning(f.message)

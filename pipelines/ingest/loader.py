@@ -13,7 +13,7 @@ import hashlib
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -205,15 +205,27 @@ class IngestResult:
         return [f for f in self.files if f.status == status]
 
 
-def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None = None) -> IngestResult:
-    """Bring the lake up to date with every source's landing folder."""
+def _periode_of(name: str) -> str | None:
+    return name.split("/", 1)[0] if "/" in name else None
+
+
+def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None = None,
+           periodes: Collection[str] | None = None) -> IngestResult:
+    """Bring the lake up to date with every source's landing folder, or with the folders of the
+    given periodes only (a semester partition); other periodes' files are left as they are."""
+
+    def in_scope(name: str) -> bool:
+        return periodes is None or _periode_of(name) is None or _periode_of(name) in periodes
+
     salt = salt if salt is not None else os.environ.get("SKM_PII_SALT", "skm-default-salt")
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     previous = _read_log(lake)
     prev_current = {(r.source_code, r.file_name): r for r in previous if r.status in ("loaded", "duplicate_file", "error")}
     history = [r for r in previous if r.status in ("replaced", "removed")]
-    records: list[FileRecord] = []
-    loaded_sha: dict[str, str] = {}  # sha -> "source/file" that owns it
+    # Files of periodes outside this run keep their log rows, and their bytes still count as seen.
+    records: list[FileRecord] = [r for r in prev_current.values() if not in_scope(r.file_name)]
+    loaded_sha: dict[str, str] = {r.file_sha256: f"{r.source_code}/{r.file_name}" for r in records
+                                  if r.status == "loaded" and r.file_sha256}
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     (lake / "responses").mkdir(parents=True, exist_ok=True)
@@ -222,7 +234,8 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
     try:
         for source in sources:
             csha = config_sha(source)
-            landed = [(path, name, sha256_file(path)) for path, name in landed_files(source, data_dir)]
+            landed = [(path, name, sha256_file(path)) for path, name in landed_files(source, data_dir)
+                      if in_scope(name)]
             # When two files hold the same bytes, the one loaded before (else the older) is the original.
             landed.sort(key=lambda f: (not _was_loaded(prev_current.get((source.code, f[1])), f[2]),
                                        f[0].stat().st_mtime_ns, f[1]))
@@ -230,7 +243,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                 key = (source.code, name)
                 seen_keys.add(key)
                 size = path.stat().st_size
-                periode = name.split("/", 1)[0] if "/" in name else None
+                periode = _periode_of(name)
                 prev = prev_current.get(key)
                 if prev and prev.file_sha256 != sha and prev.status == "loaded":
                     prev.status, prev.message = "replaced", f"{name}: replaced by a re-export (sha256 {sha[:12]}) on {now:%Y-%m-%d %H:%M} UTC"
@@ -262,7 +275,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                     loaded_sha[sha] = f"{source.code}/{name}"
                 records.append(rec)
         for key, prev in prev_current.items():
-            if key not in seen_keys and prev.status == "loaded":
+            if key not in seen_keys and prev.status == "loaded" and in_scope(prev.file_name):
                 prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
                 stale.append((prev.source_code, prev.file_sha256))
                 history.append(prev)

@@ -3,8 +3,9 @@ built and tested them; a failing blocking check upstream skips it and the old fi
 
 from dataclasses import asdict
 
-from dagster import AssetExecutionContext, Failure, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset
 
+from pipelines.partitions import semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
 from pipelines.settings import paths
@@ -16,6 +17,10 @@ MART_KEYS = mart_asset_keys()
 @asset(
     group_name="publish",
     deps=MART_KEYS,
+    # Partitioned like its inputs so one run can write, audit and publish a semester; the file it
+    # writes always holds every semester.
+    partitions_def=semester_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
     pool="warehouse",
     description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
                 "swapped in atomically.",

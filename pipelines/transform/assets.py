@@ -9,9 +9,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.partitions import periodes_of, semester_partitions
 from pipelines.transform.project import dbt_project, ensure_manifest
 
 MANIFEST = ensure_manifest()
@@ -36,10 +37,20 @@ def layer_of(node: Mapping[str, Any]) -> str:
     return node["original_file_path"].split("/")[1]
 
 
-@dbt_assets(manifest=MANIFEST, project=dbt_project, dagster_dbt_translator=SkmTranslator(), pool="warehouse")
+@dbt_assets(
+    manifest=MANIFEST,
+    project=dbt_project,
+    dagster_dbt_translator=SkmTranslator(),
+    partitions_def=semester_partitions,
+    backfill_policy=BackfillPolicy.single_run(),  # a backfill is one dbt invocation: one writer
+    pool="warehouse",
+)
 def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """`dbt build`: seeds, staging -> intermediate -> marts, each followed by its tests."""
-    yield from dbt.cli(["build"], context=context).stream()
+    """`dbt build` for the run's semesters: seeds, staging -> intermediate -> marts, each model
+    followed by its tests; models replace only the rows of those semesters."""
+    periodes = periodes_of(context.partition_key_range)
+    dbt_vars = {"periode_from": periodes[0], "periode_to": periodes[-1]}
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
 
 
 def mart_key(name: str) -> AssetKey:
