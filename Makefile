@@ -25,7 +25,7 @@ data: install
 	$(BIN)/python -m pipelines.sample_data --rows $(ROWS) --if-missing
 
 pipeline: install
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	@echo "Running the pipeline through Dagster (log: $(DAGSTER_HOME)/last_run.log) ..."
 	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*' \
 		--partition-range "$$($(BIN)/python -m pipelines.partitions)" \
@@ -42,7 +42,7 @@ test: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
 dev: install
-	mkdir -p $(DAGSTER_HOME)
+	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml
 
 clean:

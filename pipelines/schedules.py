@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from dagster import RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job, schedule
+from dagster import DefaultScheduleStatus, RunRequest, ScheduleEvaluationContext, SkipReason, define_asset_job, schedule
 
 from pipelines.partitions import TIMEZONE, periode_label, semester_partitions
 
@@ -39,6 +39,7 @@ def running_semester_key(at: dt.datetime) -> str | None:
 
 
 @schedule(job=semester_job, cron_schedule=SEMESTER_CLOSE_CRON, execution_timezone=TIMEZONE,
+          default_status=DefaultScheduleStatus.RUNNING,
           description="Materialises the semester just closed, 2 hours after it closes (WITA).")
 def semester_close_schedule(context: ScheduleEvaluationContext):
     key = closed_semester_key(context.scheduled_execution_time)
@@ -47,6 +48,7 @@ def semester_close_schedule(context: ScheduleEvaluationContext):
 
 
 @schedule(job=semester_job, cron_schedule=REFRESH_CRON, execution_timezone=TIMEZONE,
+          default_status=DefaultScheduleStatus.RUNNING,
           description="Refreshes the running semester during fieldwork (SKM_REFRESH_CRON, default weekly).")
 def running_semester_refresh(context: ScheduleEvaluationContext):
     at = context.scheduled_execution_time

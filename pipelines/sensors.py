@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
-from dagster import RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from pipelines.ingest.loader import PERIODE_DIR, landed_files
 from pipelines.partitions import partition_key
@@ -52,7 +53,8 @@ def changed_runs(before: dict[str, str], now: dict[str, str]) -> list[RunRequest
     return requests
 
 
-@sensor(job=semester_job, minimum_interval_seconds=30,
+@sensor(job=semester_job, minimum_interval_seconds=int(os.environ.get("SKM_SENSOR_INTERVAL", "30")),
+        default_status=DefaultSensorStatus.RUNNING,
         description="Launches the semester of any new or changed file in a source's landing folder.")
 def landing_sensor(context: SensorEvaluationContext):
     p = paths()
