@@ -13,6 +13,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.partitions import periodes_of, semester_partitions
+from pipelines.settings import paths
 from pipelines.transform.project import dbt_project, ensure_manifest
 
 MANIFEST = ensure_manifest()
@@ -49,8 +50,14 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """`dbt build` for the run's semesters: seeds, staging -> intermediate -> marts, each model
     followed by its tests; models replace only the rows of those semesters."""
     periodes = periodes_of(context.partition_key_range)
-    dbt_vars = {"periode_from": periodes[0], "periode_to": periodes[-1]}
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    args = ["build"]
+    if paths().warehouse.exists():
+        args += ["--vars", json.dumps({"periode_from": periodes[0], "periode_to": periodes[-1]})]
+    else:
+        # A new warehouse: build every semester once, or files of the semesters not in this run
+        # would have no rows yet and the reconciliation gate would (rightly) block.
+        context.log.info("No warehouse yet: building every semester")
+    yield from dbt.cli(args, context=context).stream()
 
 
 def mart_key(name: str) -> AssetKey:

@@ -80,15 +80,24 @@ def _rss_kib(pid: int) -> int:
     return 0  # gone, or a zombie (no VmRSS line)
 
 
-def tree_rss_bytes(root: int) -> tuple[int, int]:
-    """(RSS summed over `root` and all its descendants, number of processes)."""
+def tree_rss(root: int) -> dict[int, int]:
+    """RSS in bytes of `root` and each of its descendants."""
     children = _children_map()
-    todo, seen = [root], []
+    todo, rss = [root], {}
     while todo:
         pid = todo.pop()
-        seen.append(pid)
+        rss[pid] = _rss_kib(pid) * 1024
         todo.extend(children.get(pid, []))
-    return sum(_rss_kib(p) for p in seen) * 1024, len(seen)
+    return rss
+
+
+def _label(pid: int) -> str:
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return "?"
+    words = [os.path.basename(a.decode(errors="replace")) for a in argv[:4] if a]
+    return " ".join(words)[:100]
 
 
 class TreeRssSampler(threading.Thread):
@@ -100,26 +109,46 @@ class TreeRssSampler(threading.Thread):
         self.peak_bytes = 0
         self.peak_processes = 0
         self.samples = 0
+        self.per_process: dict[int, list] = {}  # pid -> [peak RSS bytes, command]
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            total, n = tree_rss_bytes(self.pid)
+            rss = tree_rss(self.pid)
+            total = sum(rss.values())
             if total > self.peak_bytes:
                 self.peak_bytes = total
-            self.peak_processes = max(self.peak_processes, n)
+            self.peak_processes = max(self.peak_processes, len(rss))
+            for pid, b in rss.items():
+                entry = self.per_process.get(pid)
+                if entry is None:
+                    self.per_process[pid] = [b, _label(pid)]
+                elif b > entry[0]:
+                    entry[0] = b
             self.samples += 1
             self._stop_event.wait(self.interval)
+
+    def top_processes(self, n: int = 5) -> list[dict]:
+        top = sorted(self.per_process.values(), key=lambda e: -e[0])[:n]
+        return [{"command": cmd, "peak_rss_mib": round(b / MIB, 1)} for b, cmd in top if b]
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
 
 
+def _busy_cpu_seconds() -> float:
+    """CPU time all processes on the machine have used since boot (from /proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float | None = None) -> dict:
     """Run `cmd`, polling its process tree's RSS; wall time, peak RSS, exit status."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    load_before = round(os.getloadavg()[0], 2)
+    busy_before = _busy_cpu_seconds()
     with log.open("wb") as out:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
@@ -145,13 +174,18 @@ def run_measured(cmd: list[str], env: dict[str, str], log: Path, timeout: float 
             wall = time.perf_counter() - t0
             sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
+    own_cpu = usage.ru_utime + usage.ru_stime  # the child and every descendant it waited for
+    other_cpu = max(0.0, _busy_cpu_seconds() - busy_before - own_cpu)
     return {
-        "loadavg_1min_before": load_before,
-        "loadavg_1min_after": round(os.getloadavg()[0], 2),
+        "cpu_seconds": round(own_cpu, 2),
+        # CPU used by everything else on the machine meanwhile, as a share of all CPUs x wall time:
+        # above ~0.2 the timing is disturbed by other work
+        "other_cpu_share": round(other_cpu / (wall * (os.cpu_count() or 1)), 3),
         "wall_seconds": round(wall, 3),
         "peak_rss_bytes": sampler.peak_bytes,
         "peak_rss_mib": round(sampler.peak_bytes / MIB, 1),
         "max_single_process_rss_bytes": usage.ru_maxrss * 1024,
+        "peak_rss_by_process": sampler.top_processes(),
         "peak_processes": sampler.peak_processes,
         "rss_samples": sampler.samples,
         "returncode": proc.returncode,
@@ -379,7 +413,11 @@ def child_pipeline(estate: Path, partition: str | None) -> dict:
         stage = _stage_of(key, check_steps)
         stages[stage] = stages.get(stage, 0.0) + secs
         step_rows[key] = {"stage": stage, "seconds": round(secs, 3), "status": s.get("status", "?")}
-    nodes.sort(key=lambda n: -n["seconds"])
+    # a partitioned asset reports one materialization per partition, all with the node's duration
+    unique: dict[tuple[str, str], dict] = {}
+    for n in nodes:
+        unique[(n["node"], n["kind"])] = max(unique.get((n["node"], n["kind"]), n), n, key=lambda x: x["seconds"])
+    nodes = sorted(unique.values(), key=lambda n: -n["seconds"])
     return {
         "success": bool(result.success),
         "run_id": result.run_id,
@@ -618,10 +656,10 @@ def print_report(report: dict) -> None:
          f"incremental/full {r['incremental_over_full']}, peak RSS pipeline/pandas {r['pipeline_rss_over_pandas_rss']}")
     _say(report["targets_note"])
     busy = [k for k in ("bare_limit", "pandas", "pipeline", "incremental")
-            if (report[k].get("loadavg_1min_before") or 0) > 0.5 * (m["nproc"] or 1)]
+            if (report[k].get("other_cpu_share") or 0) > 0.2]
     if busy:
-        _say(f"note: other processes kept the CPUs busy during {', '.join(busy)} (1-min load average above "
-             f"half the CPU count): those timings are noisy.")
+        _say(f"note: other processes used more than 20% of the CPUs during {', '.join(busy)}: "
+             f"those timings are noisy (other_cpu_share in the JSON).")
 
 
 def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas: bool = False) -> int:
@@ -686,8 +724,6 @@ def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas:
     if pipe.get("success"):
         landed = estate_mod.add_increment(est, inc_rows)
         _say(f"[bench] d. incremental: {landed['source']} {landed['periode']}, {inc_rows:,} rows landed ...")
-        from dagster import DagsterInstance  # noqa: F401 - fail early here rather than in the child
-
         inc = run_child("pipeline", est, out, "incremental", ["--partition", "2026-01"], dagster_home=home)
         inc["landed"] = landed
         after, run_id = published_ikm(est)
