@@ -99,7 +99,14 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     )
     try:
         con.execute(sql)
-        cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
+        described = con.execute(f"DESCRIBE {view}").fetchall()
+        cols = [r[0] for r in described]
+        # Freeze the inferred schema: otherwise every later query re-reads the whole file to infer it.
+        spec = "{" + ", ".join(f"'{name.replace(chr(39), chr(39) * 2)}': '{typ}'" for name, typ, *_ in described) + "}"
+        con.execute(
+            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_json({_quote(path)}, format = 'auto', "
+            f"columns = {spec}, timestampformat = 'NONE', dateformat = 'NONE')"
+        )
     except duckdb.Error as exc:
         raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]})") from exc
     return RawView(view, cols, is_json=True)
