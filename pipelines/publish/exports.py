@@ -1,0 +1,194 @@
+"""Per-periode exports of the published tables: Parquet (DuckDB COPY) and one XLSX workbook with a
+sheet per table, under ``<data_dir>/published/exports/<periode>/``, read from a READ-ONLY
+connection to the published file (never the working warehouse).
+
+Which rows belong to a periode: tables with a ``periode`` column by it; the file-level tables
+(quarantine, duplicates, reconciliation, ingest_files) by ``periode_declared``, the semester folder
+the export was filed under; tables with neither (``quality_gates``: the gates of the publishing
+run) whole. Internal tables (name starting with ``_``) are not exported; their content goes into
+``manifest.json``. A periode's folder is built beside the old one and swapped in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+
+
+# Sheet order in the workbook: the headline first; any other published table after these.
+SHEET_ORDER = ("ikm_kota", "ikm_kota_unsur", "ikm_opd", "ikm_unsur", "ikm_layanan", "profil_responden",
+               "reconciliation", "quarantine", "duplicates", "ingest_files", "quality_gates")
+XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+XLSX_NAME = "skm-{periode}.xlsx"
+_BATCH = 10_000
+_PERIODE = re.compile(r"^\d{4}-S[12]$")
+
+
+@dataclass(frozen=True)
+class ExportedTable:
+    periode: str
+    table: str
+    rows: int  # rows of the table for the periode (= rows in the Parquet file)
+    parquet: Path
+    xlsx_rows: int  # rows on the sheet (fewer only when over Excel's limit)
+    filter: str  # 'periode' | 'periode_declared' | 'semua'
+
+
+def published_periodes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The periodes the published file holds (from ikm_kota, the one row per periode)."""
+    return [r[0] for r in con.execute("SELECT DISTINCT periode FROM ikm_kota WHERE periode IS NOT NULL ORDER BY 1")
+            .fetchall()]
+
+
+def staging_dir(final: Path) -> Path:
+    """A new empty folder beside `final` to build into (readable like a normal folder: mkdtemp
+    alone would make it private to this user)."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    tmp.chmod(0o755)
+    return tmp
+
+
+def replace_dir(new: Path, final: Path) -> None:
+    """Swap the folder `new` in at `final` (the old one, if any, is removed afterwards)."""
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.old-{os.getpid()}")
+        shutil.rmtree(old, ignore_errors=True)
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, dtype in con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall():
+        out.setdefault(table, []).append((column, dtype))
+    return {t: c for t, c in out.items() if not t.startswith("_")}
+
+
+def _select(table: str, columns: list[tuple[str, str]], periode: str) -> tuple[str, str]:
+    """The SELECT for one table and periode, and the filter used. HUGEINT counts (DuckDB's sum of
+    integers) are cast to BIGINT: Parquet has no 128-bit integer and would get a DOUBLE."""
+    cols = ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' if d in ("HUGEINT", "UHUGEINT") else f'"{c}"'
+                     for c, d in columns)
+    names = {c for c, _ in columns}
+    if "periode" in names:
+        return f"SELECT {cols} FROM \"{table}\" WHERE periode = '{periode}' ORDER BY ALL", "periode"
+    if "periode_declared" in names:
+        return f"SELECT {cols} FROM \"{table}\" WHERE periode_declared = '{periode}' ORDER BY ALL", "periode_declared"
+    return f'SELECT {cols} FROM "{table}" ORDER BY ALL', "semua"
+
+
+def _cell(ws, value):
+    """A write-only cell; text is kept as text (a value starting with '=' must not become a
+    formula: quarantine keeps raw values from public forms) and stripped of characters XLSX
+    cannot hold."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+        cell.data_type = "s"
+        return cell
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        value = value.replace(tzinfo=None)
+    if value is not None and not isinstance(value, (bool, int, float, Decimal, dt.date, dt.time, dt.timedelta)):
+        # lists, structs, UUIDs, blobs: as text
+        structured = isinstance(value, (list, tuple, dict))
+        return _cell(ws, json.dumps(value, default=str, ensure_ascii=False) if structured else str(value))
+    return WriteOnlyCell(ws, value=value)
+
+
+def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) -> list[ExportedTable]:
+    """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
+    if not _PERIODE.match(periode or ""):  # the label goes into SQL text: accept nothing else
+        raise ValueError(f"not a periode label: {periode!r}")
+    tmp = staging_dir(out_dir)
+    try:
+        wb = Workbook(write_only=True)
+        bold = Font(bold=True)
+        done: list[tuple[str, int, int, str]] = []
+        tables = _tables(con)
+        order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
+        for table in order:
+            columns = tables[table]
+            sql, how = _select(table, columns, periode)
+            target = tmp / f"{table}.parquet"
+            con.execute(f"COPY ({sql}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+            rows = con.execute(f"SELECT count(*) FROM read_parquet('{target.as_posix()}')").fetchone()[0]
+            ws = wb.create_sheet(title=table[:31])
+            header = []
+            for name, _ in columns:
+                c = WriteOnlyCell(ws, value=name)
+                c.font = bold
+                header.append(c)
+            ws.append(header)
+            written = 0
+            cur = con.execute(sql)
+            while written < XLSX_MAX_ROWS:
+                batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
+                if not batch:
+                    break
+                for r in batch:
+                    ws.append([_cell(ws, v) for v in r])
+                written += len(batch)
+            done.append((table, rows, written, how))
+        truncated = [(t, n, w) for t, n, w, _ in done if w < n]
+        if truncated:
+            ws = wb.create_sheet(title="_catatan")
+            ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
+            for t, n, w in truncated:
+                ws.append([t, n, w, "melebihi batas baris Excel; data lengkap ada di berkas Parquet"])
+        wb.save(tmp / XLSX_NAME.format(periode=periode))
+        published = {}
+        if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+            row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
+            if row:
+                published = {"published_at_utc": row[0].isoformat() if row[0] else None, "run_id": row[1]}
+        (tmp / "manifest.json").write_text(json.dumps({
+            "periode": periode,
+            **published,
+            "xlsx": XLSX_NAME.format(periode=periode),
+            "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how}
+                       for t, n, w, how in done},
+        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [ExportedTable(periode, t, n, out_dir / f"{t}.parquet", w, how) for t, n, w, how in done]
+
+
+def write_exports(published: Path, out_root: Path, periodes: list[str] | None = None) -> dict[str, list[ExportedTable]]:
+    """Exports of every requested periode (default: all published ones) from a read-only
+    connection. A periode the file does not hold gets no folder and maps to []."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return write_exports_from(con, out_root, periodes)
+    finally:
+        con.close()
+
+
+def write_exports_from(con: duckdb.DuckDBPyConnection, out_root: Path,
+                       periodes: list[str] | None = None) -> dict[str, list[ExportedTable]]:
+    have = published_periodes(con)
+    return {p: export_periode(con, p, out_root / p) if p in have else []
+            for p in (periodes if periodes is not None else have)}
+
+
+def xlsx_path(out_root: Path, periode: str) -> Path:
+    return out_root / periode / XLSX_NAME.format(periode=periode)

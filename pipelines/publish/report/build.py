@@ -1,0 +1,499 @@
+"""The Laporan SKM per periode, for the city and for each OPD, read from the PUBLISHED file only.
+
+One self-contained HTML page per unit (inline CSS and SVG, no script, no URL) under
+``<data_dir>/published/laporan/<periode>/kota.html`` and ``<periode>/<opd_kode>.html``, and a PDF
+of each printed by headless Chromium when it is installed (when it is not, the HTML is still
+written and the PDF is recorded as skipped). A periode's folder is built beside the old one and
+swapped in, so a reader never sees half a set.
+
+What a page shows follows the methodology's "What is published"; parts whose data is not
+published yet (minimum sample, saran) say so instead of inventing it. Small respondent groups in
+the profile are hidden, with one plan over the city page and every OPD page of the periode so that
+no hidden group can be worked out from the others (`fmt.suppression_plan`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from pipelines.publish.exports import published_periodes, replace_dir, staging_dir
+from pipelines.publish.report import charts
+from pipelines.publish.report.fmt import (
+    MIN_GROUP,
+    SECONDARY_LABEL,
+    SUPPRESSED_LABEL,
+    TOTAL_ROW,
+    angka,
+    is_periode,
+    mutu_of,
+    periode_nama,
+    periode_sebelumnya,
+    suppress_counts,
+    suppression_plan,
+)
+from pipelines.publish.report.templates import render_page
+
+KOTA_NAMA = os.environ.get("SKM_KOTA_NAMA", "Kota Bontang")
+WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
+TREND_PERIODES = 6  # the trend chart shows up to this many periodes, the current one last
+SARAN_TABLES = ("saran", "saran_masukan", "ikm_saran")
+SARAN_TEXT_COLUMNS = ("saran", "saran_masukan", "teks", "isi")
+SARAN_MAX_ITEMS = 50
+# Column names the report picks up for "responden vs sampel minimum" once a mart publishes them
+# (on ikm_opd, ikm_kota and ikm_layanan): population, Krejcie-Morgan minimum, adequacy flag.
+SAMPLE_COLUMNS = {"populasi": ("populasi", "jumlah_populasi"),
+                  "sampel_minimum": ("sampel_minimum", "jumlah_sampel_minimum", "minimum_sampel"),
+                  "sampel_memadai": ("sampel_memadai", "is_sampel_memadai")}
+
+DIMENSI = (
+    ("jenis_kelamin", "Jenis kelamin", ("L", "P")),
+    ("usia_kelompok", "Usia (tahun)", ("< 20", "20-30", "31-40", "41-50", "> 50")),
+    ("pendidikan", "Pendidikan", ("SD", "SMP", "SMA/SMK", "D1-D3", "D4/S1", "S2", "S3")),
+    ("pekerjaan", "Pekerjaan", ("PNS", "TNI", "POLRI", "Swasta", "Wirausaha", "Pelajar/Mahasiswa", "Lainnya")),
+)
+KATEGORI_LABEL = {("jenis_kelamin", "L"): "Laki-laki", ("jenis_kelamin", "P"): "Perempuan"}
+UNKNOWN = "Tidak diketahui"
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    periode: str
+    unit: str  # 'kota' or the opd_kode
+    nama: str
+    html: Path
+    pdf: Path | None
+    pdf_status: str  # 'ditulis' | 'dilewati: ...' | 'gagal: ...'
+    jumlah_responden: int | None
+
+
+# --------------------------------------------------------------------------- reading the file
+
+
+class Published:
+    """A read-only connection to the published file and what it holds."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self.columns: dict[str, list[str]] = defaultdict(list)
+        for table, column in con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        ).fetchall():
+            self.columns[table].append(column)
+
+    def has(self, table: str, *cols: str) -> bool:
+        return table in self.columns and all(c in self.columns[table] for c in cols)
+
+    def first_column(self, table: str, candidates: tuple[str, ...]) -> str | None:
+        return next((c for c in candidates if c in self.columns.get(table, ())), None)
+
+    def rows(self, sql: str, params: list | None = None) -> list[dict]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    def one(self, sql: str, params: list | None = None) -> dict | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+
+def _int(v) -> int | None:
+    return None if v is None else int(v)
+
+
+def _delta(now, before) -> Decimal | None:
+    if now is None or before is None:
+        return None
+    return Decimal(str(now)) - Decimal(str(before))
+
+
+# --------------------------------------------------------------------------- page sections
+
+
+def _headline(pub: Published, periode: str, opd_kode: str | None) -> dict | None:
+    if opd_kode is None:
+        return pub.one("SELECT * FROM ikm_kota WHERE periode = ?", [periode])
+    return pub.one("SELECT * FROM ikm_opd WHERE periode = ? AND opd_kode = ?", [periode, opd_kode])
+
+
+def _sample(pub: Published, table: str, row: dict) -> dict:
+    """Respondents against the minimum sample, when a mart publishes the population."""
+    found = {key: pub.first_column(table, names) for key, names in SAMPLE_COLUMNS.items()}
+    out = {"jumlah_responden": _int(row.get("jumlah_responden")), "tersedia": False,
+           "populasi": None, "sampel_minimum": None, "memadai": None}
+    if found["sampel_minimum"] and row.get(found["sampel_minimum"]) is not None:
+        out["tersedia"] = True
+        out["sampel_minimum"] = _int(row[found["sampel_minimum"]])
+        out["populasi"] = _int(row.get(found["populasi"])) if found["populasi"] else None
+        flag = row.get(found["sampel_memadai"]) if found["sampel_memadai"] else None
+        out["memadai"] = bool(flag) if flag is not None else (
+            out["jumlah_responden"] is not None and out["jumlah_responden"] >= out["sampel_minimum"])
+    return out
+
+
+def _unsur(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
+    if opd_kode is None:
+        table, where, params = "ikm_kota_unsur", "", []
+    else:
+        table, where, params = "ikm_unsur", " AND opd_kode = ?", [opd_kode]
+    now = pub.rows(f"SELECT * FROM {table} WHERE periode = ?{where} ORDER BY urutan, unsur", [periode, *params])
+    before = {r["unsur"]: r for r in pub.rows(
+        f"SELECT unsur, nilai_unsur, nrr, mutu FROM {table} WHERE periode = ?{where}",
+        [periode_sebelumnya(periode), *params])}
+    for r in now:
+        prev = before.get(r["unsur"])
+        r["nilai_sebelumnya"] = prev["nilai_unsur"] if prev else None
+        r["selisih"] = _delta(r["nilai_unsur"], r["nilai_sebelumnya"])
+        r["skor"] = tuple(int(r.get(f"skor_{s}") or 0) for s in (1, 2, 3, 4))
+    return now
+
+
+def _priorities(unsur: list[dict], n: int = 3) -> list[dict]:
+    """The n lowest-scoring unsur (by Nilai unsur, ties by the regulation's order)."""
+    scored = [u for u in unsur if u.get("nilai_unsur") is not None]
+    return sorted(scored, key=lambda u: (u["nilai_unsur"], u.get("urutan") or 0))[:n]
+
+
+def _layanan(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
+    if opd_kode is None:
+        return pub.rows("SELECT * FROM ikm_layanan WHERE periode = ? ORDER BY opd_kode, nilai_ikm DESC NULLS LAST, "
+                        "jenis_layanan", [periode])
+    return pub.rows("SELECT * FROM ikm_layanan WHERE periode = ? AND opd_kode = ? "
+                    "ORDER BY nilai_ikm DESC NULLS LAST, jenis_layanan", [periode, opd_kode])
+
+
+def _ordered(dimensi: str, known: tuple[str, ...], counts: dict[str, int]) -> dict[str, int]:
+    rest = sorted(k for k in counts if k not in known and k != UNKNOWN)
+    order = [k for k in known if k in counts] + rest + ([UNKNOWN] if UNKNOWN in counts else [])
+    return {k: counts[k] for k in order}
+
+
+def profile_groups(counts_by_dim: dict[str, dict[str, int]],
+                   hidden_by_dim: dict[str, dict[str, str]] | None = None) -> list[dict]:
+    """The four profile dimensions of one page, each with its categories in a fixed order and
+    small groups hidden (`hidden_by_dim`: this page's part of `profile_plan`; without it the page
+    is planned on its own). The order never depends on the counts, so it does not rank hidden
+    groups either."""
+    out = []
+    for dimensi, judul, known in DIMENSI:
+        counts = _ordered(dimensi, known, counts_by_dim.get(dimensi, {}))
+        hidden = None if hidden_by_dim is None else hidden_by_dim.get(dimensi, {})
+        groups = suppress_counts(counts, hidden=hidden)
+        bars = [charts.ProfileBar(KATEGORI_LABEL.get((dimensi, g.kategori), g.kategori), g.persen, g.label)
+                for g in groups]
+        out.append({
+            "dimensi": dimensi, "judul": judul, "groups": groups,
+            "labels": {g.kategori: KATEGORI_LABEL.get((dimensi, g.kategori), g.kategori) for g in groups},
+            "chart": charts.profile_bars(bars, f"Profil responden: {judul}") if groups else None,
+            "hidden": {g.kategori for g in groups if g.suppressed},
+        })
+    return out
+
+
+def profile_plan(by_opd: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, dict[str, str]]]:
+    """dimensi -> unit (opd_kode, or TOTAL_ROW for the city page) -> kategori -> primary |
+    secondary: one plan over every page of the periode, since the city counts are the sums of
+    the OPD counts and each page prints its total (`fmt.suppression_plan`)."""
+    return {dim: suppression_plan({opd: dims.get(dim, {}) for opd, dims in by_opd.items()})
+            for dim, _, _ in DIMENSI}
+
+
+def opd_profile(by_opd: dict[str, dict[str, dict[str, int]]], opd_kode: str,
+                plan: dict[str, dict[str, dict[str, str]]] | None = None) -> list[dict]:
+    plan = plan if plan is not None else profile_plan(by_opd)
+    return profile_groups(by_opd.get(opd_kode, {}), {dim: p.get(opd_kode, {}) for dim, p in plan.items()})
+
+
+def city_profile(by_opd: dict[str, dict[str, dict[str, int]]],
+                 plan: dict[str, dict[str, dict[str, str]]] | None = None) -> list[dict]:
+    """The city's profile: the OPD counts summed, hidden by the same plan as the OPD pages."""
+    plan = plan if plan is not None else profile_plan(by_opd)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for counts in by_opd.values():
+        for dim, cats in counts.items():
+            for kat, n in cats.items():
+                totals[dim][kat] += n
+    return profile_groups({d: dict(c) for d, c in totals.items()},
+                          {dim: p.get(TOTAL_ROW, {}) for dim, p in plan.items()})
+
+
+def _profile_counts(pub: Published, periode: str) -> dict[str, dict[str, dict[str, int]]]:
+    """opd_kode -> dimensi -> kategori -> respondents, for one periode."""
+    out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    if not pub.has("profil_responden", "periode", "opd_kode", "dimensi", "kategori", "jumlah_responden"):
+        return out
+    for opd, dim, kat, n in pub.con.execute(
+        "SELECT opd_kode, dimensi, coalesce(kategori, ?), sum(jumlah_responden) FROM profil_responden "
+        "WHERE periode = ? GROUP BY ALL", [UNKNOWN, periode]
+    ).fetchall():
+        out[opd][dim][kat] = int(n)
+    return out
+
+
+def _trend(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
+    if opd_kode is None:
+        rows = pub.rows("SELECT periode, nilai_ikm, mutu FROM ikm_kota WHERE periode <= ? ORDER BY periode", [periode])
+    else:
+        rows = pub.rows("SELECT periode, nilai_ikm, mutu FROM ikm_opd WHERE periode <= ? AND opd_kode = ? "
+                        "ORDER BY periode", [periode, opd_kode])
+    return rows[-TREND_PERIODES:]
+
+
+def _saran(pub: Published, periode: str, opd_kode: str | None) -> dict:
+    table = next((t for t in SARAN_TABLES if pub.has(t, "periode")), None)
+    text_col = pub.first_column(table, SARAN_TEXT_COLUMNS) if table else None
+    if table is None or text_col is None:
+        return {"tersedia": False}
+    by_opd = pub.has(table, "opd_kode")
+    if opd_kode is not None and by_opd:
+        total = pub.con.execute(f'SELECT count(*) FROM "{table}" WHERE periode = ? AND opd_kode = ? '
+                                f'AND nullif(trim("{text_col}"), \'\') IS NOT NULL', [periode, opd_kode]).fetchone()[0]
+        layanan = ', "jenis_layanan"' if pub.has(table, "jenis_layanan") else ", NULL"
+        items = pub.con.execute(
+            f'SELECT "{text_col}"{layanan} FROM "{table}" WHERE periode = ? AND opd_kode = ? '
+            f'AND nullif(trim("{text_col}"), \'\') IS NOT NULL ORDER BY ALL LIMIT {SARAN_MAX_ITEMS}',
+            [periode, opd_kode]).fetchall()
+        return {"tersedia": True, "jumlah": total, "items": [{"teks": t, "layanan": lay} for t, lay in items],
+                "per_opd": []}
+    per_opd = pub.rows(
+        f'SELECT {"opd_kode" if by_opd else "NULL AS opd_kode"}, count(*) AS jumlah FROM "{table}" '
+        f'WHERE periode = ? AND nullif(trim("{text_col}"), \'\') IS NOT NULL GROUP BY ALL ORDER BY ALL', [periode])
+    return {"tersedia": True, "jumlah": sum(r["jumlah"] for r in per_opd), "items": [], "per_opd": per_opd}
+
+
+def _kualitas(pub: Published, periode: str, opd_kode: str | None) -> dict:
+    """The data-quality footnote: what became of the landed rows of the periode (city-wide: the
+    published reconciliation has no OPD column) and the warnings of the publishing run."""
+    out: dict = {"rekonsiliasi": None, "file_lain": [], "alasan": [], "peringatan": [], "peringatan_lain": 0,
+                 "gates": None}
+    if pub.has("reconciliation", "periode_declared", "file_status", "rows_read", "rows_used"):
+        out["rekonsiliasi"] = pub.one(
+            "SELECT count(*) AS files, sum(rows_read) AS rows_read, sum(rows_used) AS rows_used, "
+            "sum(rows_quarantined) AS rows_quarantined, sum(rows_duplicate) AS rows_duplicate, "
+            "count(*) FILTER (WHERE NOT is_balanced) AS unbalanced "
+            "FROM reconciliation WHERE periode_declared = ? AND file_status = 'loaded'", [periode])
+        out["file_lain"] = pub.rows(
+            "SELECT file_status, count(*) AS files FROM reconciliation WHERE periode_declared = ? "
+            "AND file_status <> 'loaded' GROUP BY ALL ORDER BY ALL", [periode])
+    if pub.has("quarantine", "periode_declared", "reason_code"):
+        out["alasan"] = pub.rows(
+            "SELECT reason_code, count(*) AS jumlah FROM quarantine WHERE periode_declared = ? "
+            "GROUP BY ALL ORDER BY jumlah DESC, reason_code", [periode])
+    if pub.has("quality_gates", "status", "gate", "asset", "description"):
+        out["gates"] = pub.one("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'passed') AS passed "
+                               "FROM quality_gates")
+        failed = pub.rows("SELECT asset, gate, description FROM quality_gates WHERE status = 'failed' ORDER BY ALL")
+        if opd_kode is None:
+            out["peringatan"] = failed
+        else:
+            mine = re.compile(rf"(?<![\w-]){re.escape(opd_kode)}(?![\w-])", re.IGNORECASE)
+            out["peringatan"] = [w for w in failed if mine.search(w["description"] or "")]
+            out["peringatan_lain"] = len(failed) - len(out["peringatan"])
+    return out
+
+
+def _published_at(pub: Published) -> dict:
+    if not pub.has("_published", "published_at_utc"):
+        return {"waktu": None, "run_id": None}
+    row = pub.one("SELECT * FROM _published LIMIT 1") or {}
+    ts = row.get("published_at_utc")
+    waktu = ts.replace(tzinfo=dt.UTC).astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA") if ts else None
+    return {"waktu": waktu, "run_id": row.get("run_id")}
+
+
+# --------------------------------------------------------------------------- one page
+
+
+def report_context(pub: Published, periode: str, opd_kode: str | None = None,
+                   profile: tuple[dict, dict] | None = None) -> dict | None:
+    """Everything one page shows; None when the unit has no published row for the periode."""
+    head = _headline(pub, periode, opd_kode)
+    if head is None:
+        return None
+    prev_periode = periode_sebelumnya(periode)
+    prev = _headline(pub, prev_periode, opd_kode)
+    unsur = _unsur(pub, periode, opd_kode)
+    layanan = _layanan(pub, periode, opd_kode)
+    if profile is None:
+        by_opd = _profile_counts(pub, periode)
+        profile = (by_opd, profile_plan(by_opd))
+    by_opd, plan = profile
+    profil = city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
+    trend = _trend(pub, periode, opd_kode)
+    ctx = {
+        "jenis": "kota" if opd_kode is None else "opd",
+        "kota_nama": KOTA_NAMA,
+        "unit_kode": opd_kode or "kota",
+        "unit_nama": KOTA_NAMA if opd_kode is None else (head.get("opd_nama") or opd_kode),
+        "periode": periode,
+        "periode_nama": periode_nama(periode),
+        "periode_sebelumnya": prev_periode,
+        "head": head,
+        "prev": prev,
+        "selisih": _delta(head.get("nilai_ikm"), prev.get("nilai_ikm") if prev else None),
+        "sampel": _sample(pub, "ikm_kota" if opd_kode is None else "ikm_opd", head),
+        "unsur": unsur,
+        "prioritas": _priorities(unsur),
+        "layanan": layanan,
+        "profil": profil,
+        "min_group": MIN_GROUP,
+        "suppressed_label": SUPPRESSED_LABEL,
+        "secondary_label": SECONDARY_LABEL,
+        "trend": trend,
+        "saran": _saran(pub, periode, opd_kode),
+        "kualitas": _kualitas(pub, periode, opd_kode),
+        "terbit": _published_at(pub),
+        "peringkat": [],
+    }
+    ctx["charts"] = {
+        "unsur": charts.banded_bars(
+            [charts.Bar(u["unsur_nama"] or u["unsur"], u["nilai_unsur"], u["mutu"],
+                        f"NRR {angka(u['nrr'], 3)} · {angka(u['nilai_unsur'])} ({u['mutu'] or '–'})",
+                        {"unsur": u["unsur"], "value": str(u["nilai_unsur"] if u["nilai_unsur"] is not None else "")})
+             for u in unsur], "Nilai per unsur dengan pita mutu", width=840, label_width=310, note_width=170),
+        "sebaran": charts.distribution_bars(
+            [charts.Distribution(u["unsur_nama"] or u["unsur"], u["skor"]) for u in unsur],
+            "Sebaran jawaban 1-4 per unsur"),
+        "layanan": charts.banded_bars(
+            [charts.Bar(r["jenis_layanan"], r["nilai_ikm"], r["mutu"],
+                        f"{angka(r['nilai_ikm'])} · n = {angka(r['jumlah_responden'], 0)}")
+             for r in layanan], "Nilai IKM per jenis layanan")
+        if layanan and opd_kode is not None else None,  # the city page lists its many services in a table
+        "tren": charts.trend_columns([charts.TrendPoint(t["periode"], t["nilai_ikm"], t["mutu"]) for t in trend],
+                                     "Tren Nilai IKM per semester"),
+    }
+    if opd_kode is None:
+        ranking = pub.rows("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat NULLS LAST, opd_kode", [periode])
+        before = {r["opd_kode"]: r for r in pub.rows(
+            "SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [prev_periode])}
+        for r in ranking:
+            b = before.get(r["opd_kode"])
+            r["nilai_sebelumnya"] = b["nilai_ikm"] if b else None
+            r["peringkat_sebelumnya"] = b["peringkat"] if b else None
+            r["selisih"] = _delta(r["nilai_ikm"], r["nilai_sebelumnya"])
+        ctx["peringkat"] = ranking
+        ctx["charts"]["peringkat"] = charts.banded_bars(
+            [charts.Bar(f"{r['peringkat'] or '–'}. {r['opd_nama'] or r['opd_kode']}", r["nilai_ikm"], r["mutu"],
+                        f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
+            "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
+        rata = head.get("nilai_ikm_rata_opd")
+        ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd")) if head.get("mutu_rata_opd") \
+            else mutu_of(rata)
+    return ctx
+
+
+# --------------------------------------------------------------------------- files
+
+
+def safe_name(opd_kode: str) -> str:
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", opd_kode).strip("._") or "opd"
+    return f"opd-{name}" if name.lower() == "kota" else name
+
+
+def chromium_binary() -> str | None:
+    return os.environ.get("SKM_CHROMIUM") or shutil.which("chromium")
+
+
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+
+def run_chromium(args: list[str], url: str, timeout: float = 120,
+                 binary: str | None = None) -> subprocess.CompletedProcess:
+    """One headless Chromium with a fresh profile directory (removed afterwards)."""
+    binary = binary or chromium_binary()
+    if binary is None:
+        raise FileNotFoundError("chromium is not installed")
+    profile = tempfile.mkdtemp(prefix="skm-chromium-")
+    try:
+        return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, url],
+                              capture_output=True, text=True, timeout=timeout, check=False)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def html_to_pdf(html: Path, pdf: Path, binary: str | None = None) -> str:
+    """Print `html` to `pdf`; returns the status to record. Never raises for Chromium's sake."""
+    binary = binary or chromium_binary()
+    if binary is None:
+        return "dilewati: chromium tidak terpasang"
+    pdf.unlink(missing_ok=True)
+    try:
+        proc = run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}"], html.resolve().as_uri(),
+                            binary=binary)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return f"gagal: {type(exc).__name__}: {exc}"
+    if not pdf.exists() or pdf.stat().st_size == 0:
+        tail = " ".join((proc.stderr or "").strip().splitlines()[-2:])
+        return f"gagal: chromium exit {proc.returncode}: {tail[:300]}"
+    return "ditulis"
+
+
+def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True,
+                  workers: int | None = None) -> list[ReportFile]:
+    """The city page and every OPD page of one periode into `out_dir` (replaced as a whole)."""
+    if not is_periode(periode):
+        raise ValueError(f"not a periode label: {periode!r}")
+    tmp = staging_dir(out_dir)
+    try:
+        by_opd = _profile_counts(pub, periode)
+        profile = (by_opd, profile_plan(by_opd))
+        units: list[tuple[str | None, str]] = [(None, "kota")]
+        units += [(r["opd_kode"], safe_name(r["opd_kode"])) for r in
+                  pub.rows("SELECT opd_kode FROM ikm_opd WHERE periode = ? ORDER BY opd_kode", [periode])]
+        pages: list[tuple[str, str, str, int | None]] = []
+        for opd_kode, name in units:
+            ctx = report_context(pub, periode, opd_kode, profile)
+            if ctx is None:
+                continue
+            (tmp / f"{name}.html").write_text(render_page(ctx), encoding="utf-8")
+            pages.append((name, opd_kode or "kota", ctx["unit_nama"], _int(ctx["head"].get("jumlah_responden"))))
+        binary = chromium_binary() if pdf else None
+        if not pdf:
+            statuses = ["dilewati: PDF tidak diminta"] * len(pages)
+        elif binary is None:
+            statuses = ["dilewati: chromium tidak terpasang"] * len(pages)
+        else:
+            with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
+                statuses = list(pool.map(lambda p: html_to_pdf(tmp / f"{p[0]}.html", tmp / f"{p[0]}.pdf", binary),
+                                         pages))
+        replace_dir(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [ReportFile(periode, unit, nama, out_dir / f"{name}.html",
+                       out_dir / f"{name}.pdf" if status == "ditulis" else None, status, n)
+            for (name, unit, nama, n), status in zip(pages, statuses)]
+
+
+def build_reports(published: Path, out_root: Path, periodes: list[str] | None = None,
+                  pdf: bool = True) -> dict[str, list[ReportFile]]:
+    """Every requested periode (default: all published ones) from a read-only connection to the
+    published file. A periode without published data gets no folder and maps to []."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        return build_reports_from(con, out_root, periodes, pdf)
+    finally:
+        con.close()
+
+
+def build_reports_from(con: duckdb.DuckDBPyConnection, out_root: Path, periodes: list[str] | None = None,
+                       pdf: bool = True) -> dict[str, list[ReportFile]]:
+    pub = Published(con)
+    have = published_periodes(con)
+    out: dict[str, list[ReportFile]] = {}
+    for periode in periodes if periodes is not None else have:
+        out[periode] = build_periode(pub, periode, out_root / periode, pdf=pdf) if periode in have else []
+    return out

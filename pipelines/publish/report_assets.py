@@ -1,0 +1,86 @@
+"""The Laporan SKM and the exports as a Dagster asset, after publication.
+
+It reads the PUBLISHED file only (read-only), so what it writes is exactly what was audited and
+published: for each semester of the run, the exports (Parquet + XLSX) under
+``published/exports/<periode>/`` and the reports (HTML, and PDF when Chromium is installed) under
+``published/laporan/<periode>/``. A missing Chromium never fails the asset: the PDF is recorded as
+skipped."""
+
+import time
+
+import duckdb
+from dagster import (
+    AssetExecutionContext,
+    AssetKey,
+    BackfillPolicy,
+    Failure,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from pipelines.partitions import periodes_of, semester_partitions
+from pipelines.publish.exports import write_exports_from, xlsx_path
+from pipelines.publish.report.build import build_reports_from
+from pipelines.settings import paths
+
+
+@asset(
+    group_name="publish",
+    deps=[AssetKey("published_warehouse")],
+    partitions_def=semester_partitions,
+    backfill_policy=BackfillPolicy.single_run(),
+    description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed) and the "
+                "exports of the published tables (Parquet, XLSX), all read from data/published/skm.duckdb.",
+)
+def laporan_skm(context: AssetExecutionContext) -> MaterializeResult:
+    p = paths()
+    if not p.published.exists():
+        raise Failure(description=f"No published file at {p.published}: publish (published_warehouse) first.")
+    periodes = periodes_of(context.partition_key_range)
+    exports_root, laporan_root = p.published.parent / "exports", p.published.parent / "laporan"
+    started = time.perf_counter()
+    con = duckdb.connect(str(p.published), read_only=True)
+    try:
+        exports = write_exports_from(con, exports_root, periodes)
+        t_exports = time.perf_counter() - started
+        reports = build_reports_from(con, laporan_root, periodes)
+    finally:
+        con.close()
+    elapsed = time.perf_counter() - started
+
+    lines = ["| periode | berkas | baris / responden | catatan |", "|---|---|---|---|"]
+    meta: dict = {}
+    missing = [per for per in periodes if not exports.get(per)]
+    for per in periodes:
+        for e in exports.get(per, []):
+            lines.append(f"| {per} | {e.parquet} | {e.rows} | {e.table}, filter {e.filter} |")
+            meta[f"rows_{per}_{e.table}"] = MetadataValue.int(e.rows)
+        if exports.get(per):
+            sheet_rows = sum(e.xlsx_rows for e in exports[per])
+            lines.append(f"| {per} | {xlsx_path(exports_root, per)} | {sheet_rows} | XLSX, "
+                         f"{len(exports[per])} lembar |")
+        for r in reports.get(per, []):
+            lines.append(f"| {per} | {r.html} | {r.jumlah_responden} | laporan {r.unit} (HTML) |")
+            lines.append(f"| {per} | {r.pdf or '-'} | {r.jumlah_responden} | laporan {r.unit} (PDF: {r.pdf_status}) |")
+    all_reports = [r for rs in reports.values() for r in rs]
+    pdf_written = sum(r.pdf is not None for r in all_reports)
+    not_written = sorted({r.pdf_status for r in all_reports if r.pdf is None})
+    for status in not_written:
+        context.log.warning(f"PDF not written for some reports: {status}")
+    if missing:
+        context.log.warning(f"No published data for {', '.join(missing)}: nothing written for it.")
+    return MaterializeResult(metadata={
+        "laporan_dir": MetadataValue.path(str(laporan_root)),
+        "exports_dir": MetadataValue.path(str(exports_root)),
+        "periodes": MetadataValue.text(", ".join(per for per in periodes if per not in missing) or "none"),
+        "periodes_without_data": MetadataValue.text(", ".join(missing) or "none"),
+        "files": MetadataValue.md("\n".join(lines)),
+        "reports_html": MetadataValue.int(len(all_reports)),
+        "reports_pdf": MetadataValue.int(pdf_written),
+        "pdf_status": MetadataValue.text("; ".join(not_written) or "all written"),
+        "export_files": MetadataValue.int(sum(len(v) + (1 if v else 0) for v in exports.values())),
+        "seconds_exports": MetadataValue.float(round(t_exports, 2)),
+        "seconds_total": MetadataValue.float(round(elapsed, 2)),
+        **meta,
+    })

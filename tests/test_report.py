@@ -1,0 +1,626 @@
+"""The Laporan SKM and the exports, built from the published file only.
+
+Fast tests use the helpers and a small synthetic published file; the `slow` ones run the whole
+pipeline once on a generated estate, build the reports and exports through the `laporan_skm`
+asset, and check them against the published tables (in headless Chromium where it is installed;
+screenshots are kept in artifacts/report/)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from decimal import Decimal
+from html.parser import HTMLParser
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from pipelines.publish.exports import write_exports, xlsx_path
+from pipelines.publish.report.build import (
+    build_reports,
+    chromium_binary,
+    city_profile,
+    opd_profile,
+    profile_plan,
+    run_chromium,
+)
+from pipelines.publish.report.fmt import SECONDARY_LABEL, SUPPRESSED_LABEL, angka, selisih, suppress_counts
+from pipelines.settings import REPO_ROOT, UNSUR_KEYS
+
+ARTIFACTS = REPO_ROOT / "artifacts" / "report"
+needs_chromium = pytest.mark.skipif(chromium_binary() is None, reason="chromium is not installed")
+
+
+# --------------------------------------------------------------------------- HTML reading helpers
+
+
+class _Page(HTMLParser):
+    """Collects data-field elements and the profile rows (table and chart) of a report page."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.fields: list[dict[str, str]] = []
+        self.profile: dict[tuple[str, str], dict] = {}
+        self._dim: str | None = None
+        self._row: dict | None = None
+        self._cell: list[str] | None = None
+        self._g: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v or "" for k, v in attrs}
+        if "data-field" in a:
+            self.fields.append(a)
+        if tag == "div" and "data-dimensi" in a:
+            self._dim = a["data-dimensi"]
+        elif self._dim and tag == "tr" and "data-kategori" in a:
+            self._row = self.profile.setdefault((self._dim, a["data-kategori"]), {})
+            self._row.update(suppressed=a["data-suppressed"] == "true", cells=[])
+        elif self._row is not None and tag == "td":
+            self._cell = []
+        elif self._dim and tag == "g" and "data-kategori" in a:
+            self._g = {"suppressed": a["data-suppressed"] == "true", "text": []}
+            self._g_key = (self._dim, a["data-kategori"])
+
+    def handle_endtag(self, tag):
+        if tag == "td" and self._cell is not None and self._row is not None:
+            self._row["cells"].append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+        elif tag == "g" and self._g is not None:
+            self.chart_texts.setdefault(self._g_key, (self._g["suppressed"], " ".join(self._g["text"])))
+            self._g = None
+        elif tag == "div":
+            self._dim = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        if self._g is not None:
+            self._g["text"].append(data.strip())
+
+    chart_texts: dict
+
+    def feed_page(self, html: str) -> _Page:
+        self.chart_texts = {}
+        self.feed(html)
+        self.close()
+        return self
+
+
+def parse(html: str) -> _Page:
+    return _Page().feed_page(html)
+
+
+def field(page: _Page, name: str, **match: str) -> str:
+    found = [f for f in page.fields if f["data-field"] == name
+             and all(f.get(f"data-{k}") == v for k, v in match.items())]
+    assert len(found) == 1, (name, match, found)
+    return found[0]["data-value"]
+
+
+def dec(v) -> Decimal:
+    return Decimal(str(v))
+
+
+# --------------------------------------------------------------------------- fast: helpers
+
+
+def test_numbers_are_written_indonesian_style():
+    assert angka(Decimal("82.99")) == "82,99"
+    assert angka(82.99) == "82,99"
+    assert angka(1228, 0) == "1.228"
+    assert angka(Decimal("1234567.5"), 1) == "1.234.567,5"
+    assert angka(Decimal("80.645")) == "80,65"  # half up on the exact value
+    assert angka(Decimal("3.32950"), 4) == "3,3295"
+    assert angka(None) == "–"
+    assert selisih(Decimal("1.38")) == "+1,38" and selisih(Decimal("-0.4")) == "-0,40" and selisih(0) == "0,00"
+
+
+def test_groups_under_five_are_hidden_and_the_others_shown():
+    groups = {g.kategori: g for g in suppress_counts({"PNS": 3, "TNI": 4, "Swasta": 50, "Lainnya": 60})}
+    for small in ("PNS", "TNI"):
+        assert groups[small].suppressed and groups[small].label == SUPPRESSED_LABEL
+        assert groups[small].shown is None and groups[small].persen is None
+    assert groups["Swasta"].label == "50" and groups["Swasta"].persen == Decimal("42.74")  # 50 / 117
+    assert groups["Lainnya"].label == "60"
+    assert not any(hasattr(g, "jumlah") for g in groups.values())  # the hidden count is not kept
+
+
+def test_a_lone_small_group_cannot_be_recovered_from_the_total():
+    # total printed on the page is 174: L = 171 would give P = 3 away, so L is hidden too
+    groups = {g.kategori: g for g in suppress_counts({"L": 171, "P": 3})}
+    assert groups["P"].label == SUPPRESSED_LABEL and groups["L"].label == SECONDARY_LABEL
+    # the next smallest group is hidden until the hidden ones add up to at least five
+    groups = {g.kategori: g for g in suppress_counts({"a": 1, "b": 2, "c": 8, "d": 9, "e": 40})}
+    assert [k for k, g in groups.items() if g.suppressed] == ["a", "b", "c"]
+    assert groups["c"].label == SECONDARY_LABEL and groups["d"].label == "9"
+    # nothing small: nothing hidden; exactly five is shown
+    assert not any(g.suppressed for g in suppress_counts({"x": 5, "y": 7}))
+    assert suppress_counts({}) == []
+
+
+def test_city_profile_hides_a_category_only_one_opd_page_hides():
+    by_opd = {
+        "A": {"pekerjaan": {"PNS": 2, "TNI": 9, "Swasta": 40, "Lainnya": 30}},
+        "B": {"pekerjaan": {"PNS": 20, "TNI": 11, "Swasta": 35, "Lainnya": 25}},
+    }
+    # page A hides PNS (2) and TNI (so PNS is not A's total minus the others) ...
+    page_a = {d["dimensi"]: d for d in opd_profile(by_opd, "A")}["pekerjaan"]
+    assert page_a["hidden"] == {"PNS", "TNI"}
+    assert {d["dimensi"]: d for d in opd_profile(by_opd, "B")}["pekerjaan"]["hidden"] == set()
+    # ... and the city page hides both too: the city count minus page B's would give A's
+    city = {d["dimensi"]: d for d in city_profile(by_opd)}["pekerjaan"]
+    shown = {g.kategori: g.label for g in city["groups"]}
+    assert shown == {"PNS": SECONDARY_LABEL, "TNI": SECONDARY_LABEL, "Swasta": "75", "Lainnya": "55"}
+
+
+def _computable(cells: dict[str, dict[str, int]], hidden: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Hidden cells a reader can compute exactly from the pages: every page prints its total and
+    the city row ("kota") is the column sums. Independent of the production check on purpose."""
+    import numpy as np
+
+    unknown = sorted(hidden)
+    if not unknown:
+        return set()
+    rel = [[1.0 if c[0] == u else 0.0 for c in unknown] for u in cells]
+    rel += [[(1.0 if c[0] == "kota" else -1.0) if c[1] == k else 0.0 for c in unknown]
+            for k in {k for cats in cells.values() for k in cats}]
+    a = np.array(rel)
+    r = np.linalg.matrix_rank(a)
+    return {c for i, c in enumerate(unknown)
+            if np.linalg.matrix_rank(np.vstack([a, np.eye(len(unknown))[i]])) == r}
+
+
+def test_a_group_hidden_on_two_pages_is_not_left_alone_on_the_city_page():
+    # A hides k (2) and j; B hides j (3) and m; C hides m (4) and j. A naive rule ("hide the city
+    # cell when exactly one page hides it") hides only k on the city page: then city k = city total
+    # minus the other city cells, and A's k = city k minus B's and C's shown k.
+    by_opd = {
+        "A": {"d": {"k": 2, "j": 6, "x": 50}},
+        "B": {"d": {"k": 9, "j": 3, "m": 7, "x": 40}},
+        "C": {"d": {"k": 8, "j": 8, "m": 4, "x": 30}},
+    }
+    plan = profile_plan({o: {"pendidikan": v["d"]} for o, v in by_opd.items()})["pendidikan"]
+    cells = {o: v["d"] for o, v in by_opd.items()}
+    cells["kota"] = {k: sum(c.get(k, 0) for c in cells.values()) for k in ("k", "j", "m", "x")}
+    hidden = {("kota" if u == "__total__" else u, k) for u, cats in plan.items() for k in cats}
+    assert {("A", "k"), ("B", "j"), ("C", "m")} <= hidden
+    assert not _computable(cells, hidden) & {("A", "k"), ("B", "j"), ("C", "m")}
+    for u in cells:
+        mine = [k for (v, k) in hidden if v == u]
+        assert not mine or (len(mine) >= 2 and sum(cells[u][k] for k in mine) >= 5), u
+
+
+# --------------------------------------------------------------------------- fast: a synthetic published file
+
+
+def _synthetic_published(path: Path, *, saran: bool = False, sampel: bool = False, quality: bool = False) -> Path:
+    """A small published file with the contract tables (two periodes, two OPDs)."""
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE ikm_unsur (periode VARCHAR, opd_kode VARCHAR, opd_nama VARCHAR, unsur VARCHAR, "
+                "urutan INTEGER, unsur_nama VARCHAR, jumlah_responden HUGEINT, jumlah_jawaban HUGEINT, "
+                "jumlah_tidak_menjawab HUGEINT, skor_1 HUGEINT, skor_2 HUGEINT, skor_3 HUGEINT, skor_4 HUGEINT, "
+                "nrr DECIMAL(18,4), bobot DECIMAL(18,4), nrr_tertimbang DECIMAL(18,4), nilai_unsur DECIMAL(18,2), "
+                "mutu VARCHAR, kinerja VARCHAR)")
+    for periode, shift in (("2025-S1", 0), ("2025-S2", 1)):
+        for opd, nama, base in (("OPD-A", "Dinas A", 2), ("OPD-B", "Dinas <B> & Co", 3)):
+            for i, u in enumerate(UNSUR_KEYS):
+                s4 = base + i + shift
+                counts = (1, 3, 10, s4)
+                n = sum(counts)
+                nrr = Decimal(sum((k + 1) * c for k, c in enumerate(counts))) / n
+                nilai = (nrr * 25).quantize(Decimal("0.01"))
+                good = nilai >= Decimal("76.61")
+                con.execute("INSERT INTO ikm_unsur VALUES (?,?,?,?,?,?,?,?,0,?,?,?,?,?,0.1111,?,?,?,?)",
+                            [periode, opd, nama, u, i + 1, u.title(), n, n, *counts, nrr, nrr / 9, nilai,
+                             "B" if good else "C", "Baik" if good else "Kurang baik"])
+    con.execute("""CREATE TABLE ikm_opd AS
+        SELECT periode, opd_kode, any_value(opd_nama) AS opd_nama, any_value(jumlah_responden) AS jumlah_responden,
+               9 AS jumlah_unsur_terjawab, round(avg(nrr), 4)::DECIMAL(18,4) AS ikm,
+               round(avg(nrr) * 25, 2)::DECIMAL(18,2) AS nilai_ikm, 'B' AS mutu, 'Baik' AS kinerja,
+               rank() OVER (PARTITION BY periode ORDER BY avg(nrr) DESC) AS peringkat
+        FROM ikm_unsur GROUP BY periode, opd_kode""")
+    if sampel:
+        con.execute("ALTER TABLE ikm_opd ADD COLUMN populasi BIGINT DEFAULT 100")
+        con.execute("ALTER TABLE ikm_opd ADD COLUMN sampel_minimum BIGINT DEFAULT 80")
+    con.execute("""CREATE TABLE ikm_kota_unsur AS
+        SELECT periode, unsur, any_value(urutan) AS urutan, any_value(unsur_nama) AS unsur_nama,
+               sum(jumlah_responden) AS jumlah_responden, sum(jumlah_jawaban) AS jumlah_jawaban,
+               sum(jumlah_tidak_menjawab) AS jumlah_tidak_menjawab, sum(skor_1) AS skor_1, sum(skor_2) AS skor_2,
+               sum(skor_3) AS skor_3, sum(skor_4) AS skor_4, round(avg(nrr), 4)::DECIMAL(18,4) AS nrr,
+               0.1111::DECIMAL(18,4) AS bobot, round(avg(nrr) / 9, 4)::DECIMAL(18,4) AS nrr_tertimbang,
+               round(avg(nrr) * 25, 2)::DECIMAL(18,2) AS nilai_unsur, 'B' AS mutu, 'Baik' AS kinerja
+        FROM ikm_unsur GROUP BY periode, unsur""")
+    con.execute("""CREATE TABLE ikm_kota AS
+        SELECT periode, count(*) AS jumlah_opd, sum(jumlah_responden) AS jumlah_responden,
+               round(avg(ikm), 4)::DECIMAL(18,4) AS ikm, round(avg(nilai_ikm), 2)::DECIMAL(18,2) AS nilai_ikm,
+               'B' AS mutu, 'Baik' AS kinerja, round(avg(ikm), 4)::DECIMAL(18,4) AS ikm_rata_opd,
+               round(avg(nilai_ikm), 2)::DECIMAL(18,2) AS nilai_ikm_rata_opd, 'B' AS mutu_rata_opd,
+               'Baik' AS kinerja_rata_opd, count(*) AS jumlah_opd_dengan_ikm
+        FROM ikm_opd GROUP BY periode""")
+    con.execute("""CREATE TABLE ikm_layanan AS
+        SELECT periode, opd_kode, opd_nama, 'Izin <script>alert(1)</script>' AS jenis_layanan,
+               jumlah_responden, 9 AS jumlah_unsur_terjawab, ikm, nilai_ikm, mutu, kinerja FROM ikm_opd
+        UNION ALL
+        SELECT periode, opd_kode, opd_nama, 'Layanan tanpa indeks', 3, 8, NULL, NULL, NULL, NULL FROM ikm_opd""")
+    con.execute("CREATE TABLE profil_responden (periode VARCHAR, opd_kode VARCHAR, opd_nama VARCHAR, "
+                "dimensi VARCHAR, kategori VARCHAR, jumlah_responden BIGINT, persen DECIMAL(18,2))")
+    for periode in ("2025-S1", "2025-S2"):
+        for opd, cats in (("OPD-A", {"L": 30, "P": 2}), ("OPD-B", {"L": 20, "P": 21})):
+            for kat, n in cats.items():
+                con.execute("INSERT INTO profil_responden VALUES (?,?,?,?,?,?,NULL)",
+                            [periode, opd, opd, "jenis_kelamin", kat, n])
+    if saran:
+        con.execute("CREATE TABLE saran (periode VARCHAR, opd_kode VARCHAR, jenis_layanan VARCHAR, saran VARCHAR)")
+        con.execute("INSERT INTO saran VALUES ('2025-S2', 'OPD-A', 'Izin', 'Antrian <b>terlalu</b> lama'), "
+                    "('2025-S2', 'OPD-A', 'Izin', '  '), ('2025-S2', 'OPD-B', 'Izin', 'Petugas ramah')")
+    if quality:
+        con.execute("CREATE TABLE reconciliation (source_code VARCHAR, file_name VARCHAR, periode_declared VARCHAR, "
+                    "file_status VARCHAR, rows_read BIGINT, rows_used HUGEINT, rows_quarantined HUGEINT, "
+                    "rows_duplicate HUGEINT, is_balanced BOOLEAN)")
+        con.execute("INSERT INTO reconciliation VALUES ('a', 'a.csv', '2025-S2', 'loaded', 1300, 1234, 60, 6, true), "
+                    "('b', 'b.csv', '2025-S2', 'loaded', 10, 10, 0, 0, true), "
+                    "('b', 'old.csv', '2025-S2', 'replaced', 10, 0, 0, 0, true)")
+        con.execute("CREATE TABLE quarantine (periode_declared VARCHAR, reason_code VARCHAR)")
+        con.execute("INSERT INTO quarantine SELECT '2025-S2', 'unknown_label' FROM range(60)")
+        con.execute("CREATE TABLE quality_gates (asset VARCHAR, gate VARCHAR, blocking BOOLEAN, status VARCHAR, "
+                    "severity VARCHAR, description VARCHAR)")
+        con.execute("INSERT INTO quality_gates VALUES ('ikm_opd', 'index_change_within_bounds', false, 'failed', "
+                    "'WARN', 'OPD-A: 70.00 -> 85.00 (+15.00 from 2025-S1 to 2025-S2)'), "
+                    "('ikm_opd', 'other', true, 'passed', 'ERROR', NULL)")
+        con.execute("CREATE TABLE _published AS SELECT TIMESTAMP '2026-01-05 02:30:00' AS published_at_utc, "
+                    "'run-123' AS run_id")
+    con.close()
+    return path
+
+
+def _read(p: Path) -> str:
+    return p.read_text(encoding="utf-8")
+
+
+def test_reports_from_a_minimal_published_file(tmp_path):
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    out = build_reports(db, tmp_path / "laporan", pdf=False)
+    assert sorted(out) == ["2025-S1", "2025-S2"]
+    names = sorted(p.name for p in (tmp_path / "laporan" / "2025-S2").iterdir())
+    assert names == ["OPD-A.html", "OPD-B.html", "kota.html"]
+    assert all(r.pdf is None and r.pdf_status.startswith("dilewati") for rs in out.values() for r in rs)
+    assert (tmp_path / "laporan" / "2025-S2").stat().st_mode & 0o005 == 0o005  # readable by a web server
+    kota = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
+    opd_b = _read(tmp_path / "laporan" / "2025-S2" / "OPD-B.html")
+    # data is escaped, never markup
+    assert "<script>" not in kota and "&lt;script&gt;" in kota
+    assert "Dinas &lt;B&gt; &amp; Co" in opd_b
+    # parts not published yet say so
+    assert "belum tersedia" in kota and "Saran dan masukan responden belum diterbitkan" in kota
+    assert "Rekonsiliasi berkas untuk periode ini tidak ada" in kota
+    # an index that cannot be computed is not shown as a number
+    assert "tidak dapat dihitung" in opd_b
+    # the first periode has no previous one
+    s1 = _read(tmp_path / "laporan" / "2025-S1" / "kota.html")
+    assert "Periode sebelumnya belum ada" in s1
+    page = parse(kota)
+    assert field(page, "sampel_minimum") == ""
+    # headline numbers carry the plain value; text is Indonesian style
+    con = duckdb.connect(str(db), read_only=True)
+    nilai = con.execute("SELECT nilai_ikm FROM ikm_kota WHERE periode = '2025-S2'").fetchone()[0]
+    assert dec(field(page, "nilai_ikm")) == nilai and f">{angka(nilai)}<" in kota
+
+
+def test_saran_and_minimum_sample_are_shown_once_published(tmp_path):
+    db = _synthetic_published(tmp_path / "skm.duckdb", saran=True, sampel=True)
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)
+    opd_a = _read(tmp_path / "laporan" / "2025-S2" / "OPD-A.html")
+    assert "Antrian &lt;b&gt;terlalu&lt;/b&gt; lama" in opd_a and "Petugas ramah" not in opd_a
+    page = parse(opd_a)
+    assert field(page, "sampel_minimum") == "80" and field(page, "populasi") == "100"
+    kota = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
+    assert "2 saran/masukan pada periode ini" in kota
+
+
+def test_the_data_quality_footnote(tmp_path):
+    db = _synthetic_published(tmp_path / "skm.duckdb", quality=True)
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)
+    kota = parse(_read(tmp_path / "laporan" / "2025-S2" / "kota.html"))
+    assert [field(kota, f) for f in ("rows_read", "rows_used", "rows_quarantined", "rows_duplicate")] == \
+        ["1310", "1244", "60", "6"]
+    text = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
+    assert "1.310</span> baris dibaca" in text and "jawaban tidak dikenali: 60" in text
+    assert "1 diganti ekspor yang lebih baru" in text and "1 dari 2 lulus" in text
+    assert field(kota, "peringatan") == "1" and "index_change_within_bounds" in text
+    assert "diterbitkan 05-01-2026 10:30 WITA (run run-123)" in text
+    # an OPD page shows the warnings that name it, and counts the others
+    opd_a = _read(tmp_path / "laporan" / "2025-S2" / "OPD-A.html")
+    opd_b = _read(tmp_path / "laporan" / "2025-S2" / "OPD-B.html")
+    assert field(parse(opd_a), "peringatan") == "1" and "OPD-A: 70.00 -&gt; 85.00" in opd_a
+    assert field(parse(opd_b), "peringatan") == "0" and "1 peringatan lain" in opd_b
+
+
+def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tmp_path, monkeypatch):
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    monkeypatch.delenv("SKM_CHROMIUM", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
+    assert {r.pdf_status for r in out["2025-S2"]} == {"dilewati: chromium tidak terpasang"}
+    assert all(r.html.exists() and r.pdf is None for r in out["2025-S2"])
+    assert not list((tmp_path / "laporan").rglob("*.pdf"))
+
+
+def test_a_failing_chromium_is_recorded_not_raised(tmp_path, monkeypatch):
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    monkeypatch.setenv("SKM_CHROMIUM", shutil.which("false") or "/bin/false")
+    out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
+    assert all(r.pdf is None and r.pdf_status.startswith("gagal: chromium exit 1") for r in out["2025-S2"])
+
+
+def test_a_periode_without_data_writes_nothing(tmp_path):
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    assert build_reports(db, tmp_path / "laporan", ["2024-S2"], pdf=False) == {"2024-S2": []}
+    assert write_exports(db, tmp_path / "exports", ["2024-S2"]) == {"2024-S2": []}
+    assert not (tmp_path / "laporan" / "2024-S2").exists() and not (tmp_path / "exports" / "2024-S2").exists()
+
+
+def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
+    db = tmp_path / "skm.duckdb"
+    _synthetic_published(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE quarantine (periode_declared VARCHAR, raw_value VARCHAR, reason VARCHAR)")
+        con.execute("INSERT INTO quarantine VALUES ('2025-S2', '=HYPERLINK(\"x\")', 'bad\x01char')")
+    write_exports(db, tmp_path / "exports", ["2025-S2"])
+    ws = openpyxl.load_workbook(xlsx_path(tmp_path / "exports", "2025-S2"))["quarantine"]
+    cell = ws.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+
+
+# --------------------------------------------------------------------------- slow: the real pipeline
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory):
+    """One pipeline run on a generated estate, then the `laporan_skm` asset over both semesters."""
+    from dagster import DagsterInstance, materialize
+
+    from pipelines.publish.report_assets import laporan_skm
+    from tests.conftest import make_data_dir
+    from tests.pipeline_run import run_pipeline
+
+    mp = pytest.MonkeyPatch()
+    data_dir = make_data_dir(tmp_path_factory.mktemp("report_estate"), rows=60)
+    mp.setenv("SKM_DATA_DIR", str(data_dir))
+    mp.delenv("SKM_REGISTRY", raising=False)
+    try:
+        assert run_pipeline().success
+        result = materialize([laporan_skm], instance=DagsterInstance.ephemeral(),
+                             tags={"dagster/asset_partition_range_start": "2025-01",
+                                   "dagster/asset_partition_range_end": "2025-07"})
+        assert result.success
+        metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata
+        yield data_dir, metadata
+    finally:
+        mp.undo()
+
+
+def _published(data_dir: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(data_dir / "published" / "skm.duckdb"), read_only=True)
+
+
+def _periodes(data_dir: Path) -> list[str]:
+    with _published(data_dir) as con:
+        return [r[0] for r in con.execute("SELECT periode FROM ikm_kota ORDER BY 1").fetchall()]
+
+
+@pytest.mark.slow
+def test_the_asset_writes_a_report_per_unit_and_lists_every_file(built):
+    data_dir, metadata = built
+    files = metadata["files"].value
+    with _published(data_dir) as con:
+        for periode in _periodes(data_dir):
+            opds = [r[0] for r in con.execute("SELECT opd_kode FROM ikm_opd WHERE periode = ?", [periode]).fetchall()]
+            folder = data_dir / "published" / "laporan" / periode
+            assert sorted(p.name for p in folder.glob("*.html")) == sorted(["kota.html", *(f"{o}.html" for o in opds)])
+            for html in folder.glob("*.html"):
+                assert str(html) in files
+                if chromium_binary():
+                    pdf = html.with_suffix(".pdf")
+                    assert pdf.read_bytes()[:5] == b"%PDF-" and str(pdf) in files
+    assert metadata["reports_html"].value == metadata["reports_pdf"].value or chromium_binary() is None
+    assert metadata["periodes_without_data"].value == "none"
+
+
+def _dump_dom(html: Path) -> str:
+    proc = run_chromium(["--dump-dom"], html.resolve().as_uri())
+    assert proc.returncode == 0 and "<main" in proc.stdout, proc.stderr[-500:]
+    return proc.stdout
+
+
+def _screenshot(html: Path, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    target = ARTIFACTS / f"{name}.png"
+    target.unlink(missing_ok=True)
+    run_chromium(["--hide-scrollbars", "--window-size=1000,7000", f"--screenshot={target}"], html.resolve().as_uri())
+    return target
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_chromium_renders_the_published_numbers_on_the_city_page(built):
+    data_dir, _ = built
+    periode = _periodes(data_dir)[-1]
+    html = data_dir / "published" / "laporan" / periode / "kota.html"
+    page = parse(_dump_dom(html))
+    with _published(data_dir) as con:
+        kota = con.execute("SELECT * FROM ikm_kota WHERE periode = ?", [periode]).fetchone()
+        cols = [d[0] for d in con.description]
+        kota = dict(zip(cols, kota))
+        opd = con.execute("SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [periode]).fetchall()
+        prev = con.execute("SELECT nilai_ikm FROM ikm_kota WHERE periode < ? ORDER BY periode DESC LIMIT 1",
+                           [periode]).fetchone()
+    for name in ("nilai_ikm", "ikm", "nilai_ikm_rata_opd"):
+        assert dec(field(page, name)) == kota[name], name
+    for name in ("jumlah_responden", "jumlah_opd", "jumlah_opd_dengan_ikm"):
+        assert int(field(page, name)) == kota[name], name
+    assert field(page, "mutu") == kota["mutu"] and field(page, "kinerja") == kota["kinerja"]
+    for code, nilai, rank in opd:
+        assert dec(field(page, "nilai_ikm_opd", opd=code)) == nilai
+        assert int(field(page, "peringkat_opd", opd=code)) == rank
+    assert prev is not None and dec(field(page, "nilai_ikm_sebelumnya")) == prev[0]
+    assert dec(field(page, "selisih_nilai_ikm")) == kota["nilai_ikm"] - prev[0]
+    shot = _screenshot(html, f"kota-{periode}")
+    assert shot.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_chromium_renders_the_published_numbers_on_an_opd_page(built):
+    data_dir, _ = built
+    periode = _periodes(data_dir)[-1]
+    with _published(data_dir) as con:
+        # the lowest-ranked OPD: the page the follow-up plan starts from
+        row = con.execute("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat DESC, opd_kode LIMIT 1",
+                          [periode]).fetchone()
+        opd = dict(zip([d[0] for d in con.description], row))
+        unsur = con.execute("SELECT unsur, nrr, nilai_unsur FROM ikm_unsur WHERE periode = ? AND opd_kode = ?",
+                            [periode, opd["opd_kode"]]).fetchall()
+        lowest = con.execute("SELECT unsur FROM ikm_unsur WHERE periode = ? AND opd_kode = ? "
+                             "ORDER BY nilai_unsur, urutan LIMIT 3", [periode, opd["opd_kode"]]).fetchall()
+    html = data_dir / "published" / "laporan" / periode / f"{opd['opd_kode']}.html"
+    page = parse(_dump_dom(html))
+    assert dec(field(page, "nilai_ikm")) == opd["nilai_ikm"]
+    assert dec(field(page, "ikm")) == opd["ikm"]
+    assert int(field(page, "jumlah_responden")) == opd["jumlah_responden"]
+    assert int(field(page, "peringkat")) == opd["peringkat"]
+    assert field(page, "mutu") == opd["mutu"] and field(page, "kinerja") == opd["kinerja"]
+    for u, nrr, nilai in unsur:
+        assert dec(field(page, "nrr", unsur=u)) == nrr and dec(field(page, "nilai_unsur", unsur=u)) == nilai
+    priorities = [f["data-unsur"] for f in page.fields if f["data-field"] == "nilai_prioritas"]
+    assert priorities == [u for (u,) in lowest]
+    assert field(page, "sampel_minimum") == ""  # no population is published yet: "belum tersedia"
+    shot = _screenshot(html, f"{opd['opd_kode']}-{periode}")
+    assert shot.stat().st_size > 10_000
+
+
+URLISH = re.compile(r"https?:|//[\w.-]+\.\w|<script|<link|<img|<iframe|@import|url\(|\bsrc=|\bhref=", re.IGNORECASE)
+
+
+@pytest.mark.slow
+def test_reports_are_self_contained(built):
+    data_dir, _ = built
+    pages = list((data_dir / "published" / "laporan").rglob("*.html"))
+    assert pages
+    for html in pages:
+        text = _read(html)
+        assert URLISH.search(text) is None, (html, URLISH.search(text))
+        assert "<style>" in text and "<svg" in text
+
+
+def _true_counts(data_dir: Path, periode: str) -> dict[str, dict[str, dict[str, int]]]:
+    out: dict = {}
+    with _published(data_dir) as con:
+        for opd, dim, kat, n in con.execute("SELECT opd_kode, dimensi, coalesce(kategori, 'Tidak diketahui'), "
+                                            "jumlah_responden "
+                                            "FROM profil_responden WHERE periode = ?", [periode]).fetchall():
+            out.setdefault(opd, {}).setdefault(dim, {})[kat] = n
+    return out
+
+
+@pytest.mark.slow
+def test_no_small_group_is_shown_or_recoverable_by_subtraction(built):
+    data_dir, _ = built
+    small_seen = 0
+    for periode in _periodes(data_dir):
+        truth = _true_counts(data_dir, periode)
+        pages = {opd: parse(_read(data_dir / "published" / "laporan" / periode / f"{opd}.html")) for opd in truth}
+        pages["kota"] = parse(_read(data_dir / "published" / "laporan" / periode / "kota.html"))
+        for dim in ("jenis_kelamin", "usia_kelompok", "pendidikan", "pekerjaan"):
+            cells = {opd: dims.get(dim, {}) for opd, dims in truth.items()}
+            city: dict[str, int] = {}
+            for cats in cells.values():
+                for k, n in cats.items():
+                    city[k] = city.get(k, 0) + n
+            cells["kota"] = city
+            hidden: set[tuple[str, str]] = set()
+            for unit, cats in cells.items():
+                page = pages[unit]
+                for k, n in cats.items():
+                    row = page.profile[(dim, k)]
+                    if row["suppressed"]:
+                        hidden.add((unit, k))
+                        assert row["cells"][1] in (SUPPRESSED_LABEL, SECONDARY_LABEL) and row["cells"][2] == "–"
+                        assert page.chart_texts[(dim, k)][0] is True
+                    else:
+                        assert row["cells"][1] == angka(n, 0), (periode, unit, dim, k)
+                    if n < 5:
+                        small_seen += 1
+                        assert row["suppressed"] and row["cells"][1] == SUPPRESSED_LABEL, (periode, unit, dim, k)
+                mine = [k for (u, k) in hidden if u == unit]
+                assert not mine or (len(mine) >= 2 and sum(cats[k] for k in mine) >= 5), (periode, unit, dim)
+            small = {(u, k) for u, cats in cells.items() for k, n in cats.items() if n < 5}
+            assert not (_computable(cells, hidden) & small), (periode, dim)
+    assert small_seen > 0  # the sample estate does have small groups
+
+
+@pytest.mark.slow
+def test_a_constructed_group_of_two_is_hidden_and_larger_groups_shown(built, tmp_path):
+    data_dir, _ = built
+    periode = _periodes(data_dir)[-1]
+    db = tmp_path / "skm.duckdb"
+    shutil.copy(data_dir / "published" / "skm.duckdb", db)
+    with duckdb.connect(str(db)) as con:
+        opd = con.execute("SELECT min(opd_kode) FROM ikm_opd WHERE periode = ?", [periode]).fetchone()[0]
+        con.execute("DELETE FROM profil_responden WHERE periode = ? AND opd_kode = ? AND dimensi = 'pekerjaan'",
+                    [periode, opd])
+        for kat, n in (("PNS", 2), ("TNI", 4), ("Swasta", 40), ("Wirausaha", 31), ("Lainnya", 25)):
+            con.execute("INSERT INTO profil_responden VALUES (?, ?, ?, 'pekerjaan', ?, ?, NULL)",
+                        [periode, opd, opd, kat, n])
+    build_reports(db, tmp_path / "laporan", [periode], pdf=False)
+    page = parse(_read(tmp_path / "laporan" / periode / f"{opd}.html"))
+    for kat in ("PNS", "TNI"):
+        row = page.profile[("pekerjaan", kat)]
+        assert row["suppressed"] and row["cells"][1:] == [SUPPRESSED_LABEL, "–"]
+        suppressed, text = page.chart_texts[("pekerjaan", kat)]
+        assert suppressed and text.strip().endswith(SUPPRESSED_LABEL) and not re.search(r"\d", text.replace("5", ""))
+    for kat, n in (("Swasta", 40), ("Wirausaha", 31), ("Lainnya", 25)):
+        row = page.profile[("pekerjaan", kat)]
+        assert not row["suppressed"] and row["cells"][1] == str(n)
+        assert page.chart_texts[("pekerjaan", kat)][1].startswith(f"{kat} {n} (")
+    # the hidden pair adds up to 6 >= 5: no other group had to be hidden
+    assert sum(r["suppressed"] for (d, _), r in page.profile.items() if d == "pekerjaan") == 2
+
+
+@pytest.mark.slow
+def test_exports_hold_each_periodes_rows_of_every_published_table(built):
+    data_dir, _ = built
+    root = data_dir / "published" / "exports"
+    con = _published(data_dir)
+    tables = {t: [c for (c,) in con.execute("SELECT column_name FROM information_schema.columns WHERE table_name = ?",
+                                             [t]).fetchall()]
+              for (t,) in con.execute("SELECT table_name FROM information_schema.tables "
+                                      "WHERE table_name NOT LIKE '\\_%' ESCAPE '\\'").fetchall()}
+    assert {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "profil_responden", "quality_gates"} <= set(tables)
+    reader = duckdb.connect()
+    for periode in _periodes(data_dir):
+        folder = root / periode
+        assert sorted(p.stem for p in folder.glob("*.parquet")) == sorted(tables)
+        for table, cols in tables.items():
+            where = ("WHERE periode = ?" if "periode" in cols else
+                     "WHERE periode_declared = ?" if "periode_declared" in cols else "WHERE ? IS NOT NULL")
+            expected = con.execute(f'SELECT count(*) FROM "{table}" {where}', [periode]).fetchone()[0]
+            got = reader.execute(f"SELECT count(*) FROM read_parquet('{folder / (table + '.parquet')}')").fetchone()[0]
+            assert got == expected, (periode, table)
+        assert reader.execute(f"SELECT count(*) FROM read_parquet('{folder / 'ikm_kota.parquet'}') "
+                              "WHERE periode = ?", [periode]).fetchone()[0] == 1
+        # counts stay integers in Parquet (DuckDB's HUGEINT sums would otherwise become DOUBLE)
+        kinds = dict(reader.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM "
+                                    f"read_parquet('{folder / 'ikm_kota.parquet'}'))").fetchall())
+        assert kinds["jumlah_responden"] == "BIGINT" and kinds["nilai_ikm"].startswith("DECIMAL")
+        wb = openpyxl.load_workbook(xlsx_path(root, periode), read_only=True)
+        assert sorted(wb.sheetnames) == sorted(tables)
+        for table in tables:
+            n = reader.execute(f"SELECT count(*) FROM read_parquet('{folder / (table + '.parquet')}')").fetchone()[0]
+            rows = list(wb[table].iter_rows(values_only=True))
+            assert list(rows[0]) == tables[table] and len(rows) - 1 == n, (periode, table)
+        wb.close()
+    con.close()
