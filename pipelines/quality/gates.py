@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster import AssetCheckKey, DagsterInstance
-from dagster._core.storage.asset_check_execution_record import AssetCheckExecutionRecordStatus
+from dagster import AssetCheckKey, DagsterEventType, DagsterInstance
 
 from pipelines.quality.checks import PIPELINE_CHECKS
 from pipelines.quality.gx_checks import GX_CHECKS
@@ -39,15 +38,17 @@ def blocking_check_keys() -> list[AssetCheckKey]:
 
 
 def gate_results(instance: DagsterInstance, run_id: str) -> list[GateResult]:
-    """Every gate's outcome in run `run_id`."""
+    """Every gate's outcome in run `run_id`, read from that run's own events: another run that
+    evaluated the same checks meanwhile must not count for (or against) this one."""
     specs = {s.key: s for s in _all_specs()}
-    latest = instance.event_log_storage.get_latest_asset_check_execution_by_key(list(specs))
+    evaluations = {}
+    for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
+        evaluation = entry.dagster_event.event_specific_data
+        evaluations[evaluation.asset_check_key] = evaluation
     out: list[GateResult] = []
     for key, spec in sorted(specs.items(), key=lambda kv: kv[0].to_user_string()):
-        rec = latest.get(key)
-        evaluation = rec.evaluation if rec is not None and rec.run_id == run_id else None
-        if evaluation is None or rec.status not in (AssetCheckExecutionRecordStatus.SUCCEEDED,
-                                                    AssetCheckExecutionRecordStatus.FAILED):
+        evaluation = evaluations.get(key)
+        if evaluation is None:
             out.append(GateResult(key.asset_key.to_user_string(), key.name, spec.blocking, "not run", "ERROR", None))
             continue
         out.append(GateResult(
