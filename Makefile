@@ -38,7 +38,19 @@ summary: install
 
 demo: data pipeline summary
 
-test: install
+# Headless Chromium for the Dagster UI test (tests/test_dagster_ui.py skips its browser part without it).
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && apt-get install -y -qq chromium) \
+				|| echo "Could not install chromium: the UI test will skip its browser part."; \
+		else \
+			echo "chromium is missing and this is not root: run 'sudo apt-get install chromium'" \
+				"(the UI test skips its browser part without it)."; \
+		fi; }
+
+test: install chromium
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
 dev: install
