@@ -8,12 +8,12 @@ working warehouse read-only and says which source, periode and rows are at fault
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from pipelines.registry import PII_FIELDS, load_quality, load_registry
+from pipelines.quality.warehouse import warehouse
 from pipelines.settings import paths
 from pipelines.transform.assets import mart_key
 
@@ -26,15 +26,6 @@ PII_VALUE_PATTERNS = {
     "phone": r"(\+62|\b08)[0-9 -]{8,14}\b",
     "NIK": r"\b[0-9]{16}\b",
 }
-
-
-@contextmanager
-def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:

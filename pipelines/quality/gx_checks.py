@@ -10,13 +10,13 @@ whole run's results land in one HTML page whose path is in every check's metadat
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetKey, MetadataValue, asset_check
 
+from pipelines.quality.warehouse import warehouse
 from pipelines.quality.gx import (
     ExpectationOutcome,
     SuiteResult,
@@ -30,18 +30,6 @@ from pipelines.settings import EXPECTATIONS_DIR, paths
 
 _SHOWN_FAILURES = 5  # in the one-line description; the metadata table has them all
 _SHOWN_ROWS = 3  # offending rows per failure in the description
-
-
-@contextmanager
-def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-    """Read-only, like ``checks.warehouse``; not imported from there because ``checks`` imports
-    the dbt assets, which run ``dbt parse`` at import, and these checks must load (and be tested)
-    without dbt."""
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
-    try:
-        yield con
-    finally:
-        con.close()
 
 
 def _cell(value: Any) -> str:
