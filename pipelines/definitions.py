@@ -6,6 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
+from pipelines.publish.report_assets import laporan_skm
 from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.resources import build_resources
 from pipelines.schedules import running_semester_refresh, semester_close_schedule, semester_job
@@ -13,7 +14,7 @@ from pipelines.sensors import landing_sensor
 from pipelines.transform.assets import skm_dbt_models
 
 defs = Definitions(
-    assets=[raw_lake, skm_dbt_models, published_warehouse],
+    assets=[raw_lake, skm_dbt_models, published_warehouse, laporan_skm],
     asset_checks=ASSET_CHECKS,
     jobs=[semester_job],
     schedules=[semester_close_schedule, running_semester_refresh],

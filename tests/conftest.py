@@ -13,6 +13,13 @@ from pipelines.settings import REPO_ROOT
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _no_pdf_by_default() -> None:
+    """Every pipeline run now ends with the Laporan SKM; printing its PDFs costs Chromium start-ups
+    that only tests/test_report.py needs (it switches them back on)."""
+    os.environ.setdefault("SKM_LAPORAN_PDF", "0")
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _venv_on_path() -> None:
     """dagster-dbt runs `dbt` as a subprocess; make sure it is this environment's."""
     import sys

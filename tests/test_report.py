@@ -17,6 +17,7 @@ import duckdb
 import openpyxl
 import pytest
 
+from pipelines.publish.disclosure import suppress_profile
 from pipelines.publish.exports import write_exports, xlsx_path
 from pipelines.publish.report.build import (
     build_reports,
@@ -342,6 +343,7 @@ def test_the_data_quality_footnote(tmp_path):
 def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tmp_path, monkeypatch):
     db = _synthetic_published(tmp_path / "skm.duckdb")
     monkeypatch.delenv("SKM_CHROMIUM", raising=False)
+    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
     monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
     out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
     assert {r.pdf_status for r in out["2025-S2"]} == {"dilewati: chromium tidak terpasang"}
@@ -352,6 +354,7 @@ def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tm
 def test_a_failing_chromium_is_recorded_not_raised(tmp_path, monkeypatch):
     db = _synthetic_published(tmp_path / "skm.duckdb")
     monkeypatch.setenv("SKM_CHROMIUM", shutil.which("false") or "/bin/false")
+    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
     out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
     assert all(r.pdf is None and r.pdf_status.startswith("gagal: chromium exit 1") for r in out["2025-S2"])
 
@@ -380,22 +383,17 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory):
-    """One pipeline run on a generated estate, then the `laporan_skm` asset over both semesters."""
-    from dagster import DagsterInstance, materialize
-
-    from pipelines.publish.report_assets import laporan_skm
+    """One pipeline run on a generated estate over both semesters; its last asset is `laporan_skm`."""
     from tests.conftest import make_data_dir
     from tests.pipeline_run import run_pipeline
 
     mp = pytest.MonkeyPatch()
     data_dir = make_data_dir(tmp_path_factory.mktemp("report_estate"), rows=60)
     mp.setenv("SKM_DATA_DIR", str(data_dir))
+    mp.setenv("SKM_LAPORAN_PDF", "1")
     mp.delenv("SKM_REGISTRY", raising=False)
     try:
-        assert run_pipeline().success
-        result = materialize([laporan_skm], instance=DagsterInstance.ephemeral(),
-                             tags={"dagster/asset_partition_range_start": "2025-01",
-                                   "dagster/asset_partition_range_end": "2025-07"})
+        result = run_pipeline(partitions=("2025-01", "2025-07"))  # the run ends with laporan_skm
         assert result.success
         metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata
         yield data_dir, metadata
@@ -517,11 +515,12 @@ def test_reports_are_self_contained(built):
 
 
 def _true_counts(data_dir: Path, periode: str) -> dict[str, dict[str, dict[str, int]]]:
+    """The exact counts, from the working warehouse (the published table is suppressed)."""
     out: dict = {}
-    with _published(data_dir) as con:
+    with duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True) as con:
         for opd, dim, kat, n in con.execute("SELECT opd_kode, dimensi, coalesce(kategori, 'Tidak diketahui'), "
                                             "jumlah_responden "
-                                            "FROM profil_responden WHERE periode = ?", [periode]).fetchall():
+                                            "FROM marts.profil_responden WHERE periode = ?", [periode]).fetchall():
             out.setdefault(opd, {}).setdefault(dim, {})[kat] = n
     return out
 
@@ -569,12 +568,19 @@ def test_a_constructed_group_of_two_is_hidden_and_larger_groups_shown(built, tmp
     db = tmp_path / "skm.duckdb"
     shutil.copy(data_dir / "published" / "skm.duckdb", db)
     with duckdb.connect(str(db)) as con:
-        opd = con.execute("SELECT min(opd_kode) FROM ikm_opd WHERE periode = ?", [periode]).fetchone()[0]
+        # the exact profile of the warehouse, one OPD's pekerjaan rows replaced, then published as
+        # the publish step does (publish/disclosure.py)
+        con.execute("DROP TABLE profil_responden")
+        con.execute(f"ATTACH '{data_dir / 'warehouse' / 'skm.duckdb'}' AS wh (READ_ONLY)")
+        con.execute("CREATE TABLE profil_responden AS SELECT * FROM wh.marts.profil_responden")
+        con.execute("DETACH wh")
+        opd = con.execute("SELECT min(opd_kode) FROM ikm_opd WHERE periode = ?", [periode]).fetchall()[0][0]
         con.execute("DELETE FROM profil_responden WHERE periode = ? AND opd_kode = ? AND dimensi = 'pekerjaan'",
                     [periode, opd])
         for kat, n in (("PNS", 2), ("TNI", 4), ("Swasta", 40), ("Wirausaha", 31), ("Lainnya", 25)):
             con.execute("INSERT INTO profil_responden VALUES (?, ?, ?, 'pekerjaan', ?, ?, NULL)",
                         [periode, opd, opd, kat, n])
+        suppress_profile(con, "profil_responden")
     build_reports(db, tmp_path / "laporan", [periode], pdf=False)
     page = parse(_read(tmp_path / "laporan" / periode / f"{opd}.html"))
     for kat in ("PNS", "TNI"):
@@ -624,3 +630,46 @@ def test_exports_hold_each_periodes_rows_of_every_published_table(built):
             assert list(rows[0]) == tables[table] and len(rows) - 1 == n, (periode, table)
         wb.close()
     con.close()
+
+
+@pytest.mark.slow
+def test_the_published_profile_table_itself_hides_small_groups(built):
+    """A dashboard reads profil_responden directly, not the report: the table must be safe on its
+    own. Every group of 1-4 respondents is NULL with its reason, no hidden small group can be
+    computed from the published OPD rows, city rows and totals, and every shown count is exact."""
+    data_dir, _ = built
+    small_seen = 0
+    with _published(data_dir) as con:
+        columns = [r[0] for r in con.execute("DESCRIBE profil_responden").fetchall()]
+        assert {"level", "disembunyikan"} <= set(columns)
+        published = con.execute(
+            "SELECT periode, coalesce(opd_kode, 'kota'), level, dimensi, coalesce(kategori, 'Tidak diketahui'), "
+            "jumlah_responden, persen, disembunyikan FROM profil_responden").fetchall()
+        assert con.execute("SELECT min(jumlah_responden) FROM profil_responden").fetchall()[0][0] >= 5
+    shown = {(per, unit, dim, k): (n, pct, why) for per, unit, _lvl, dim, k, n, pct, why in published}
+    assert {lvl for _, _, lvl, *_ in published} == {"opd", "kota"}
+    for periode in _periodes(data_dir):
+        truth = _true_counts(data_dir, periode)
+        for dim in ("jenis_kelamin", "usia_kelompok", "pendidikan", "pekerjaan"):
+            cells = {opd: dims.get(dim, {}) for opd, dims in truth.items()}
+            city: dict[str, int] = {}
+            for cats in cells.values():
+                for k, n in cats.items():
+                    city[k] = city.get(k, 0) + n
+            cells["kota"] = city
+            hidden = set()
+            for unit, cats in cells.items():
+                for k, n in cats.items():
+                    got_n, got_pct, why = shown[(periode, unit, dim, k)]
+                    if why is None:
+                        assert got_n == n and got_pct is not None, (periode, unit, dim, k)
+                    else:
+                        hidden.add((unit, k))
+                        assert got_n is None and got_pct is None
+                        assert why == ("kelompok_kecil" if n < 5 else "pelengkap"), (periode, unit, dim, k, n)
+                    if n < 5:
+                        small_seen += 1
+                        assert why == "kelompok_kecil", (periode, unit, dim, k)
+            small = {(u, k) for u, cats in cells.items() for k, n in cats.items() if n < 5}
+            assert not (_computable(cells, hidden) & small), (periode, dim)
+    assert small_seen > 0  # the sample estate does have small groups

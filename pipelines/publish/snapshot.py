@@ -1,7 +1,9 @@
 """Write, audit, publish: the last step. The published file is built beside the old one and
 swapped in with ``os.replace`` so a dashboard holding the old file open keeps working and sees the
 new data on reconnect. It is written in a storage version DuckDB 1.4 clients (most BI drivers)
-can open, and holds tables only: no view points back at raw files or the working warehouse."""
+can open, and holds tables only: no view points back at raw files or the working warehouse.
+The respondent profile is the one table not copied as it is: small groups are suppressed on the
+way out (publish/disclosure.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from pipelines.publish.disclosure import PROFILE_TABLE, suppress_profile
 
 STORAGE_VERSION = "v1.4.0"
 
@@ -30,6 +34,8 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
         con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
         for table in tables:
             con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
+            if table == PROFILE_TABLE:
+                suppress_profile(con, f'snap.main."{table}"')
             counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchall()[0][0]
         for name, rows in (extra_tables or {}).items():
             if rows:

@@ -32,6 +32,7 @@ from pipelines.publish.exports import published_periodes, replace_dir, staging_d
 from pipelines.publish.report import charts
 from pipelines.publish.report.fmt import (
     MIN_GROUP,
+    Group,
     SECONDARY_LABEL,
     SUPPRESSED_LABEL,
     TOTAL_ROW,
@@ -181,7 +182,8 @@ def _ordered(dimensi: str, known: tuple[str, ...], counts: dict[str, int]) -> di
 
 
 def profile_groups(counts_by_dim: dict[str, dict[str, int]],
-                   hidden_by_dim: dict[str, dict[str, str]] | None = None) -> list[dict]:
+                   hidden_by_dim: dict[str, dict[str, str]] | None = None,
+                   given: dict[str, list[Group]] | None = None) -> list[dict]:
     """The four profile dimensions of one page, each with its categories in a fixed order and
     small groups hidden (`hidden_by_dim`: this page's part of `profile_plan`; without it the page
     is planned on its own). The order never depends on the counts, so it does not rank hidden
@@ -189,8 +191,12 @@ def profile_groups(counts_by_dim: dict[str, dict[str, int]],
     out = []
     for dimensi, judul, known in DIMENSI:
         counts = _ordered(dimensi, known, counts_by_dim.get(dimensi, {}))
-        hidden = None if hidden_by_dim is None else hidden_by_dim.get(dimensi, {})
-        groups = suppress_counts(counts, hidden=hidden)
+        if given is not None:
+            by_kat = {g.kategori: g for g in given.get(dimensi, [])}
+            groups = [by_kat[k] for k in _ordered(dimensi, known, dict.fromkeys(by_kat, 0))]
+        else:
+            hidden = None if hidden_by_dim is None else hidden_by_dim.get(dimensi, {})
+            groups = suppress_counts(counts, hidden=hidden)
         bars = [charts.ProfileBar(KATEGORI_LABEL.get((dimensi, g.kategori), g.kategori), g.persen, g.label)
                 for g in groups]
         out.append({
@@ -229,11 +235,30 @@ def city_profile(by_opd: dict[str, dict[str, dict[str, int]]],
                           {dim: p.get(TOTAL_ROW, {}) for dim, p in plan.items()})
 
 
+def _published_profile(pub: Published, periode: str, opd_kode: str | None) -> list[dict] | None:
+    """The page's profile from a published `profil_responden` that is already suppressed
+    (publish/disclosure.py: a `disembunyikan` column and city rows); None for an exact table."""
+    if not pub.has("profil_responden", "level", "disembunyikan", "persen"):
+        return None
+    label = {"kelompok_kecil": SUPPRESSED_LABEL, "pelengkap": SECONDARY_LABEL}
+    given: dict[str, list[Group]] = defaultdict(list)
+    for dim, kat, n, pct, why in pub.con.execute(
+        "SELECT dimensi, coalesce(kategori, ?), jumlah_responden, persen, disembunyikan FROM profil_responden "
+        "WHERE periode = ? AND level = ? AND opd_kode IS NOT DISTINCT FROM ?",
+        [UNKNOWN, periode, "kota" if opd_kode is None else "opd", opd_kode],
+    ).fetchall():
+        given[dim].append(Group(kat, None, None, label.get(why, SUPPRESSED_LABEL)) if why or n is None
+                          else Group(kat, int(n), pct, angka(n, 0)))
+    return profile_groups({}, given=dict(given))
+
+
 def _profile_counts(pub: Published, periode: str) -> dict[str, dict[str, dict[str, int]]]:
     """opd_kode -> dimensi -> kategori -> respondents, for one periode."""
     out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     if not pub.has("profil_responden", "periode", "opd_kode", "dimensi", "kategori", "jumlah_responden"):
         return out
+    if pub.has("profil_responden", "disembunyikan"):
+        return out  # already suppressed on publication: pages read it as it is (_published_profile)
     for opd, dim, kat, n in pub.con.execute(
         "SELECT opd_kode, dimensi, coalesce(kategori, ?), sum(jumlah_responden) FROM profil_responden "
         "WHERE periode = ? GROUP BY ALL", [UNKNOWN, periode]
@@ -330,7 +355,9 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         by_opd = _profile_counts(pub, periode)
         profile = (by_opd, profile_plan(by_opd))
     by_opd, plan = profile
-    profil = city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
+    profil = _published_profile(pub, periode, opd_kode)
+    if profil is None:
+        profil = city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
     trend = _trend(pub, periode, opd_kode)
     ctx = {
         "jenis": "kota" if opd_kode is None else "opd",
@@ -426,6 +453,8 @@ def run_chromium(args: list[str], url: str, timeout: float = 120,
 
 def html_to_pdf(html: Path, pdf: Path, binary: str | None = None) -> str:
     """Print `html` to `pdf`; returns the status to record. Never raises for Chromium's sake."""
+    if os.environ.get("SKM_LAPORAN_PDF", "1") == "0":
+        return "dilewati: SKM_LAPORAN_PDF=0"
     binary = binary or chromium_binary()
     if binary is None:
         return "dilewati: chromium tidak terpasang"
