@@ -3,7 +3,7 @@
     intermediates are otherwise plain SQL. To run on another engine (Spark), add `spark__`
     versions of these macros:
       submitted_at_wita, normalise_label, normalise_usia_label, numeric_text_value,
-      leading_number, usia_tahun, mask_personal_data.
+      leading_number, usia_tahun, mask_personal_data, mask_personal_text.
     round_half_up (cast to DECIMAL, then round) and periode_label are portable as written.
     Without an implementation for the adapter, the default__ below stops compilation with a
     clear message rather than running DuckDB SQL elsewhere. -#}
@@ -18,3 +18,4 @@
 {% macro default__leading_number(expr) %}{{ not_ported('leading_number') }}{% endmacro %}
 {% macro default__usia_tahun(expr) %}{{ not_ported('usia_tahun') }}{% endmacro %}
 {% macro default__mask_personal_data(expr) %}{{ not_ported('mask_personal_data') }}{% endmacro %}
+{% macro default__mask_personal_text(expr) %}{{ not_ported('mask_personal_text') }}{% endmacro %}

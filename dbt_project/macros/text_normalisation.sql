@@ -67,3 +67,19 @@
 {% macro duckdb__normalise_usia_label(expr) -%}
     regexp_replace({{ normalise_label(expr) }}, ' ?(tahun|thn|th)$', '')
 {%- endmacro %}
+
+{#- Free text (saran / masukan) with the personal data in it replaced, the rest kept: e-mail
+    addresses, phone numbers, 16-digit NIK, and the name after "nama saya" / "saya bernama" /
+    "atas nama" / "a.n.". The patterns of mask_personal_data and the publication gate, except that a
+    phone number must end on a digit (so the space after it is kept). -#}
+{% macro mask_personal_text(expr) -%}
+    {{ return(adapter.dispatch('mask_personal_text', 'skm')(expr)) }}
+{%- endmacro %}
+
+{% macro duckdb__mask_personal_text(expr) -%}
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace({{ expr }},
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email disamarkan]', 'g'),
+        '(\+62|\b08)[0-9 -]{7,13}[0-9]\b', '[nomor disamarkan]', 'g'),
+        '\b[0-9]{16}\b', '[NIK disamarkan]', 'g'),
+        '(?i)\b(nama saya|saya bernama|atas nama|a\.n\.?)\s+[A-Za-z''.]+(\s+[A-Z][A-Za-z''.]*)*', '\1 [nama disamarkan]', 'g')
+{%- endmacro %}
