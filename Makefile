@@ -50,7 +50,18 @@ chromium:
 				"(the UI test skips its browser part without it)."; \
 		fi; }
 
-test: install chromium
+# Java for Spark in local mode (tests/test_spark_parity.py).
+.PHONY: java
+java:
+	@command -v java >/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			(apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) \
+				|| echo "Could not install Java: the Spark parity test will fail."; \
+		else \
+			echo "java is missing and this is not root: run 'sudo apt-get install openjdk-17-jre-headless'."; \
+		fi; }
+
+test: install chromium java
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
 dev: install
@@ -58,7 +69,7 @@ dev: install
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml
 
 clean:
-	rm -rf data/warehouse data/published dbt_project/target dbt_project/logs
+	rm -rf data/warehouse data/published data/spark dbt_project/target dbt_project/logs
 
 # The pipeline against the bare DuckDB limit and a pandas baseline: artifacts/bench/bench-$(N).json
 .PHONY: bench

@@ -40,6 +40,12 @@
     {%- if p_from is none and p_to is none -%}
         {{ return(none) }}
     {%- endif -%}
+    {%- if target.type == 'spark' -%}
+        {#- periode models are whole tables on Spark (macros/engine.sql): a semester run would
+            otherwise leave only its own semester in them -#}
+        {{ log("Spark target: periode_from/periode_to ignored, every periode is rebuilt", info=true) }}
+        {{ return(none) }}
+    {%- endif -%}
     {%- if p_from is none or p_to is none -%}
         {{ exceptions.raise_compiler_error("give both vars periode_from and periode_to (e.g. '2025-S2'), or neither; got periode_from=" ~ p_from ~ ", periode_to=" ~ p_to) }}
     {%- endif -%}

@@ -4,7 +4,7 @@
 -- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
 -- the generic ('*') labels.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

@@ -3,7 +3,7 @@
 --   city together (respondent-weighted);
 --   rata_opd: the unweighted mean of the OPD indices.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

@@ -1,7 +1,7 @@
 -- IKM per periode x OPD at full precision: sum over the nine unsur of NRR x bobot. NULL when
 -- some unsur has no valid answer at all in the OPD and periode.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

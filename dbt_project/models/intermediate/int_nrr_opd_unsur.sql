@@ -1,7 +1,7 @@
 -- NRR per periode x OPD x unsur at full precision: sum of valid scores / number of used
 -- responses that answered the unsur (blank and "tidak tahu" excluded from both).
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

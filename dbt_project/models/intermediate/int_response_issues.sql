@@ -1,7 +1,7 @@
 -- One row per problem found in a raw response (a response can have several). Any issue
 -- quarantines the response. reason_code is one of the issue_reasons seed.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

@@ -12,7 +12,7 @@
 -- survey time, is always in the same semester; only a submission_id repeated in another
 -- semester with another survey time is no longer a duplicate).
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

@@ -1,7 +1,7 @@
 -- The responses that count: status 'used' (no issue, not a duplicate), with what the index is
 -- grouped by and the normalised respondent profile. No personal data.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

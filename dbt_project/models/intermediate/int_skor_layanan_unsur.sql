@@ -3,7 +3,7 @@
 -- Sums and counts add up exactly to coarser groups (OPD, city), so every NRR is computed from
 -- integers, never averaged from averages.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

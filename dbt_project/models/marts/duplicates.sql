@@ -1,6 +1,6 @@
 -- Published: the raw rows left out as duplicates, each with the row it repeats (the one used).
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

@@ -1,7 +1,7 @@
 -- Published: the city per periode. nilai_ikm (the headline) pools every used response of the
 -- city; nilai_ikm_rata_opd is the unweighted mean of the OPD indices, rounded at the end.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

@@ -1,6 +1,6 @@
 -- Published: the pooled NRR of each unsur for the city per periode (what ikm_kota is built from).
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

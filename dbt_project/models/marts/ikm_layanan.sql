@@ -1,6 +1,6 @@
 -- Published: the IKM per periode x OPD x jenis layanan.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

@@ -1,7 +1,7 @@
 -- Published: the IKM per periode x OPD (the unit's Laporan SKM headline), with its rank in the
 -- city for the periode.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

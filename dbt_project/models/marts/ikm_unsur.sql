@@ -1,6 +1,6 @@
 -- Published: NRR, NRR tertimbang, Nilai unsur (NRR x 25) and mutu per periode x OPD x unsur.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

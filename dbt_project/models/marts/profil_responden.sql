@@ -1,7 +1,7 @@
 -- Published: the respondent profile per periode x OPD (Laporan SKM "profil responden"): used
 -- responses counted per jenis kelamin, usia band, pendidikan and pekerjaan.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

@@ -1,7 +1,7 @@
 -- Published: every problem that kept a raw row out of the index, one row per problem, naming
 -- the file, the row and the field. Values that look like personal data are hidden.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode_declared',
     full_refresh=periode_full_refresh(),

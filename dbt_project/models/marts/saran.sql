@@ -2,7 +2,7 @@
 -- one, with personal data masked in the text (mask_personal_text). No respondent key: a saran
 -- cannot be joined back to a response or a raw row.
 {{ config(
-    materialized='incremental',
+    materialized=periode_materialization(),
     incremental_strategy='delete+insert',
     unique_key='periode',
     full_refresh=periode_full_refresh(),

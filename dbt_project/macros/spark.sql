@@ -1,0 +1,62 @@
+{#- Spark versions of the engine-specific macros (dbt-spark; the `spark` target in profiles.yml).
+    The profile sets spark.sql.parser.escapedStringLiterals, so regular expressions are written as
+    on DuckDB (no doubled backslashes); Java's regex dialect accepts these patterns, but a
+    replacement refers to a group as $1 where DuckDB (RE2) writes \1. A failed cast is NULL on
+    Spark (ANSI mode off, the default) as try_cast is on DuckDB. -#}
+
+{% macro spark__normalise_label(expr) -%}
+    nullif(trim(regexp_replace(regexp_replace(lower({{ expr }}), '[\s\x{00A0}]+', ' '), ' ?([/-]) ?', '$1')), '')
+{%- endmacro %}
+
+{% macro spark__normalise_usia_label(expr) -%}
+    regexp_replace({{ normalise_label(expr) }}, ' ?(tahun|thn|th)$', '')
+{%- endmacro %}
+
+{% macro spark__numeric_text_value(expr) -%}
+    case when {{ expr }} rlike '^[+-]?[0-9]{1,12}([.,][0-9]{1,6})?$'
+         then cast(replace({{ expr }}, ',', '.') as decimal(18, 6)) end
+{%- endmacro %}
+
+{% macro spark__leading_number(expr) -%}
+    cast(nullif(regexp_extract({{ expr }}, '^([0-9]{1,6}) ?[-.):]? ?[a-z(]', 1), '') as integer)
+{%- endmacro %}
+
+{% macro spark__usia_tahun(expr) -%}
+    case when {{ expr }} rlike '^[0-9]{1,3}(\.0+)?( ?(tahun|thn|th))?$'
+         then cast(regexp_extract({{ expr }}, '^[0-9]+', 0) as integer) end
+{%- endmacro %}
+
+{% macro spark__mask_personal_data(expr) -%}
+    case
+        when {{ expr }} rlike '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'
+          or {{ expr }} rlike '(\+62|\b08)[0-9 -]{8,14}\b'
+          or {{ expr }} rlike '\b[0-9]{16}\b'
+            then '[hidden: looks like personal data]'
+        else {{ expr }}
+    end
+{%- endmacro %}
+
+{% macro spark__mask_personal_text(expr) -%}
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace({{ expr }},
+        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email disamarkan]'),
+        '(\+62|\b08)[0-9 -]{7,13}[0-9]\b', '[nomor disamarkan]'),
+        '\b[0-9]{16}\b', '[NIK disamarkan]'),
+        '(?i)\b(nama saya|saya bernama|atas nama|a\.n\.?)\s+[A-Za-z''.]+(\s+[A-Z][A-Za-z''.]*)*', '$1 [nama disamarkan]')
+{%- endmacro %}
+
+{#- As duckdb__submitted_at_wita: an instant when the text carries 'Z' or an offset, else a local
+    time in the source's zone; both converted to a WITA wall-clock TIMESTAMP. The session time zone
+    is UTC (profile), so a cast of an offset text is its UTC instant. -#}
+{% macro spark__submitted_at_wita(raw_expr, tz_expr) -%}
+    case
+        when {{ raw_expr }} rlike '[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$'
+            then from_utc_timestamp(cast(replace({{ raw_expr }}, ' ', 'T') as timestamp), 'Asia/Makassar')
+        else from_utc_timestamp(to_utc_timestamp(coalesce(
+                {%- for fmt in ['d/M/yyyy H:mm:ss', 'd/M/yyyy H:mm', 'd/M/yyyy',
+                                'yyyy-MM-dd H:mm:ss', 'yyyy-MM-dd H:mm:ss.SSSSSS', 'yyyy-MM-dd H:mm:ss.SSS', 'yyyy-MM-dd H:mm', 'yyyy-MM-dd',
+                                "yyyy-MM-dd'T'H:mm:ss", "yyyy-MM-dd'T'H:mm:ss.SSSSSS", "yyyy-MM-dd'T'H:mm:ss.SSS", "yyyy-MM-dd'T'H:mm"] %}
+                to_timestamp({{ raw_expr }}, "{{ fmt }}"){{ ',' if not loop.last }}
+                {%- endfor %}
+             ), coalesce({{ tz_expr }}, 'Asia/Makassar')), 'Asia/Makassar')
+    end
+{%- endmacro %}
