@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 data: install
-	$(BIN)/python -m pipelines.sample_data --rows $(ROWS) --if-missing
+	$(BIN)/python -m pipelines.sample_data --rows $(ROWS) --if-missing --suspicious dishub_kiosk
 
 pipeline: install
 	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
@@ -35,6 +35,7 @@ pipeline: install
 
 summary: install
 	$(BIN)/python -m pipelines.publish.summary
+	$(BIN)/python -m pipelines.quality.trust_summary
 
 demo: data pipeline summary
 

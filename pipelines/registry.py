@@ -129,3 +129,57 @@ def load_quality(path: Path) -> QualityConfig:
         max_index_change=float(q.get("max_index_change", QualityConfig.max_index_change)),
         waivers=waivers,
     )
+
+
+@dataclass(frozen=True)
+class TrustConfig:
+    """The `kepercayaan:` block of the registry file: the policy for marked (suspicious)
+    responses, the marking rules' parameters and known populations. Reaches dbt as vars."""
+
+    kebijakan_ditandai: str = "hitung"  # 'hitung': marked rows count in the index | 'kecualikan'
+    ulang_menit: float = 30.0  # same answers from the same device within this many minutes
+    beruntun_jumlah: int = 5  # this many submissions from one device ...
+    beruntun_menit: float = 10.0  # ... within this many minutes is a burst
+    seragam_selisih: float = 0.05  # straight-lining rate above the rest of the city by more than this
+    seragam_min_responden: int = 30  # units with fewer responses are not judged on straight-lining
+    max_marked_effect: float = 1.0  # Nilai IKM points: the marked rows moving an index more warns
+    populasi: tuple[dict[str, object], ...] = ()  # {periode, opd_kode, jenis_layanan?, populasi}
+
+    def dbt_vars(self) -> dict[str, object]:
+        return {
+            "kebijakan_ditandai": self.kebijakan_ditandai,
+            "ditandai_ulang_menit": self.ulang_menit,
+            "ditandai_beruntun_jumlah": self.beruntun_jumlah,
+            "ditandai_beruntun_menit": self.beruntun_menit,
+            "ditandai_seragam_selisih": self.seragam_selisih,
+            "ditandai_seragam_min_responden": self.seragam_min_responden,
+            "populasi_tambahan": [dict(p) for p in self.populasi],
+        }
+
+
+def load_trust(path: Path) -> TrustConfig:
+    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    t = doc.get("kepercayaan") or {}
+    d = TrustConfig()
+    policy = str(t.get("kebijakan_ditandai", d.kebijakan_ditandai)).strip()
+    if policy not in ("hitung", "kecualikan"):
+        raise RegistryError(f"kepercayaan.kebijakan_ditandai must be 'hitung' or 'kecualikan', got {policy!r}")
+    populasi = []
+    for p in t.get("populasi") or []:
+        missing = {"periode", "opd_kode", "populasi"} - set(p)
+        if missing or int(p["populasi"]) <= 0:
+            raise RegistryError(f"kepercayaan.populasi entry {p!r}: needs periode, opd_kode and a positive populasi")
+        entry = {"periode": str(p["periode"]), "opd_kode": str(p["opd_kode"]), "populasi": int(p["populasi"])}
+        if p.get("jenis_layanan"):
+            entry["jenis_layanan"] = str(p["jenis_layanan"])
+        populasi.append(entry)
+    return TrustConfig(
+        kebijakan_ditandai=policy,
+        ulang_menit=float(t.get("ulang_menit", d.ulang_menit)),
+        beruntun_jumlah=int(t.get("beruntun_jumlah", d.beruntun_jumlah)),
+        beruntun_menit=float(t.get("beruntun_menit", d.beruntun_menit)),
+        seragam_selisih=float(t.get("seragam_selisih", d.seragam_selisih)),
+        seragam_min_responden=int(t.get("seragam_min_responden", d.seragam_min_responden)),
+        max_marked_effect=float(t.get("max_marked_effect", d.max_marked_effect)),
+        populasi=tuple(populasi),
+    )

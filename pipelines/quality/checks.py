@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from pipelines.registry import PII_FIELDS, load_quality, load_registry
+from pipelines.registry import PII_FIELDS, load_quality, load_registry, load_trust
 from pipelines.quality.warehouse import warehouse
 from pipelines.settings import paths
 from pipelines.transform.assets import mart_key
@@ -182,11 +182,86 @@ def index_change_within_bounds() -> AssetCheckResult:
     )
 
 
+@asset_check(asset=mart_key("kecukupan_sampel"), blocking=False,
+             description="Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the "
+                         "Krejcie & Morgan minimum for its population; also counts the units of unknown population "
+                         "and the published indices whose 95 % interval crosses a mutu boundary. Does not block.")
+def sample_below_krejcie_morgan() -> AssetCheckResult:
+    with warehouse() as con:
+        short = con.execute(
+            "SELECT periode, level, opd_kode, jenis_layanan, populasi, sampel_minimum, jumlah_responden "
+            "FROM marts.kecukupan_sampel WHERE status = 'kurang' ORDER BY periode, opd_kode, level, jenis_layanan"
+        ).fetchall()
+        status = dict(con.execute("SELECT status, count(*) FROM marts.kecukupan_sampel GROUP BY status").fetchall())
+        uncertain = con.execute(
+            "SELECT periode, level, opd_kode, jenis_layanan, nilai_ikm, ci_bawah, ci_atas, mutu_ci_bawah, mutu_ci_atas "
+            "FROM marts.ketidakpastian_ikm WHERE mutu_pasti = false AND level IN ('kota', 'opd') "
+            "ORDER BY periode, level, opd_kode"
+        ).fetchall()
+        real = con.execute(
+            "SELECT periode, level, opd_kode, nilai_ikm_sebelumnya, nilai_ikm, selisih, galat_baku_selisih "
+            "FROM marts.ikm_perubahan WHERE perubahan_nyata ORDER BY periode, level, opd_kode"
+        ).fetchall()
+    return AssetCheckResult(
+        passed=not short,
+        severity=AssetCheckSeverity.WARN,
+        description=(f"{len(short)} unit(s) below the Krejcie & Morgan minimum, first: "
+                     f"{short[0][2]} {short[0][3] or ''} {short[0][0]} ({short[0][6]} < {short[0][5]})"
+                     if short else "every unit with a known population reaches the Krejcie & Morgan minimum")
+        + f"; {status.get('populasi tidak diketahui', 0)} unit(s) of unknown population",
+        metadata={
+            "units_memadai": status.get("memadai", 0),
+            "units_kurang": status.get("kurang", 0),
+            "units_populasi_tidak_diketahui": status.get("populasi tidak diketahui", 0),
+            "below_minimum": MetadataValue.md(_table(short, ["periode", "level", "OPD", "layanan", "N", "minimum",
+                                                             "responden"], 30) if short else "none"),
+            "grade_not_certain": MetadataValue.md(_table(uncertain, ["periode", "level", "OPD", "layanan", "nilai",
+                                                                     "CI low", "CI high", "mutu low", "mutu high"], 30)
+                                                  if uncertain else "none"),
+            "real_changes": MetadataValue.md(_table(real, ["periode", "level", "OPD", "before", "now", "change",
+                                                           "SE"], 30) if real else "none"),
+        },
+    )
+
+
+@asset_check(asset=mart_key("ikm_sensitivitas"), blocking=False,
+             description="Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM "
+                         "by more than kepercayaan.max_marked_effect points, or change its mutu. The policy "
+                         "(kepercayaan.kebijakan_ditandai) decides what is published; both values are in "
+                         "ikm_sensitivitas. Does not block.")
+def marked_submissions_effect() -> AssetCheckResult:
+    limit = load_trust(paths().registry).max_marked_effect
+    with warehouse() as con:
+        rules = con.execute("SELECT kode_aturan, count(*) FROM marts.respons_ditandai GROUP BY 1 ORDER BY 1").fetchall()
+        rows = con.execute(
+            "SELECT periode, level, opd_kode, jumlah_responden, jumlah_ditandai, nilai_ikm_semua, "
+            "nilai_ikm_tanpa_ditandai, selisih, kebijakan FROM marts.ikm_sensitivitas "
+            "WHERE jumlah_ditandai > 0 ORDER BY abs(selisih) DESC, periode, level, opd_kode"
+        ).fetchall()
+    over = [r for r in rows if r[7] is not None and abs(float(r[7])) > limit]
+    return AssetCheckResult(
+        passed=not over,
+        severity=AssetCheckSeverity.WARN,
+        description=("; ".join(f"{r[2] or 'kota'} {r[0]}: {r[5]} with, {r[6]} without {r[4]} marked "
+                               f"(policy {r[8]})" for r in over[:5]))
+        if over else f"marked responses move no index more than {limit} points",
+        metadata={
+            "marked_by_rule": MetadataValue.md(_table(rules, ["rule", "rows"]) if rules else "none"),
+            "marked_total": sum(n for _, n in rules),
+            "both_ways": MetadataValue.md(_table(rows, ["periode", "level", "OPD", "responden", "ditandai", "semua",
+                                                        "tanpa ditandai", "selisih", "kebijakan"], 30)
+                                          if rows else "none"),
+        },
+    )
+
+
 PIPELINE_CHECKS = [
     reconciliation_holds,
     quarantine_rate_under_threshold,
     every_source_delivered,
     no_personal_data_in_marts,
     index_change_within_bounds,
+    sample_below_krejcie_morgan,
+    marked_submissions_effect,
 ]
 

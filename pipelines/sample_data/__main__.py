@@ -42,6 +42,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--periodes", nargs="+", default=list(DEFAULT_PERIODES), metavar="PERIODE",
                         help="e.g. 2025-S1 2025-S2")
+    parser.add_argument("--suspicious", nargs="+", default=[], metavar="SOURCE",
+                        help="plant suspicious submissions (bursts, straight-lining) in these sources' files; "
+                             "the ground truth goes to raw/_sample_truth/, never into the exports")
     parser.add_argument("--if-missing", action="store_true",
                         help="do nothing when any source's landing folder already holds a file")
     args = parser.parse_args(argv)
@@ -56,12 +59,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"sample data: {len(existing)} export file(s) already under {out}, nothing written (--if-missing)")
             return 0
     try:
-        written = write_sample(out, registry, rows=args.rows, seed=args.seed, periodes=args.periodes)
+        written = write_sample(out, registry, rows=args.rows, seed=args.seed, periodes=args.periodes,
+                               suspicious=args.suspicious)
     except ValueError as exc:
         parser.error(str(exc))
     for w in written:
         extra = f", {w.invalid} invalid" if w.invalid else ""
         extra += f", {w.duplicates} duplicate" if w.duplicates else ""
+        extra += f", {w.planted} planted suspicious" if w.planted else ""
         print(f"wrote {w.path.relative_to(out)} ({w.responses} responses{extra})")
     total = sum(w.responses for w in written)
     n_sources = len({w.source_code for w in written})

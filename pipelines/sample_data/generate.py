@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from pipelines.registry import Source, load_registry
 from pipelines.sample_data import answers as ans
-from pipelines.sample_data import people, writers
+from pipelines.sample_data import people, suspicious as sus, writers
 from pipelines.sample_data.profiles import (
     SARAN_IMPROVE,
     SARAN_POSITIVE,
@@ -145,6 +145,7 @@ class WrittenFile:
     invalid: int
     duplicates: int
     dirty: dict[str, int] = field(default_factory=dict)  # kind -> rows
+    planted: int = 0  # suspicious submissions planted (suspicious.py; ground truth in a sidecar)
 
 
 # --- timestamps -----------------------------------------------------------------------------
@@ -229,6 +230,7 @@ class _Row:
     submission_id: str = ""
     device_id: str = ""
     dirt: tuple[str, str, Any] | None = None  # (kind, unsur, detail)
+    planted: tuple[str, int | None] | None = None  # suspicious.plant: (kind, device index)
 
 
 def _means(profile: OpdProfile, layanan: Layanan, periode: Periode) -> dict[str, float]:
@@ -497,29 +499,48 @@ def _excel_format(style: ExportStyle) -> str:
     return "DD/MM/YYYY" if style.timestamp == "excel_date" else "DD/MM/YYYY HH:MM"
 
 
-def _insert_duplicate(values: list[dict[str, Any]], dup: int, seed: int, source: Source, periode: Periode) -> None:
+def _insert_duplicate(values: list[dict[str, Any]], dup: int, seed: int, source: Source, periode: Periode) -> int:
     """The app re-sent a submission after a timeout: an exact copy one to three records later."""
     rng = _rng(seed, source.code, periode.code, "duplicate")
     at = min(len(values), dup + 1 + rng.randrange(3))
     values.insert(at, dict(values[dup]))
+    return at
 
 
-def write_source(data_dir: Path, source: Source, periode: str, rows: int, seed: int) -> WrittenFile:
-    """One export file for one source and periode."""
+def write_source(data_dir: Path, source: Source, periode: str, rows: int, seed: int,
+                 suspicious: bool = False) -> WrittenFile:
+    """One export file for one source and periode; with ``suspicious``, some rows are planted
+    bursts and straight-lined submissions (suspicious.py) and the truth goes to a sidecar file."""
     p = parse_periode(periode)
     style = style_for(source)
     n = row_count(rows, seed, source.code, p.code)
     built = _build_rows(source, style, p, n, seed)
+    if suspicious:
+        sus.plant(built, _rng(seed, source.code, p.code, "suspicious"), style.devices, "device_id" in source.columns,
+                  dt.datetime.combine(p.start, dt.time()), dt.datetime.combine(p.end, dt.time(23, 59, 59)))
     _assign_ids(built, source, style, p, rows, seed)
+    prefix = code_prefix(source)
+    for r in built:
+        if r.planted is not None and r.planted[1] is not None:
+            r.device_id = f"KIOSK-{prefix}-{r.planted[1] + 1:02d}"
     counts, used, dup = _plan_dirt(built, source, style, p, seed)
     values = _render(built, source, style, p, seed)
     duplicates = 0
+    at = None
     if dup is not None:
-        _insert_duplicate(values, dup, seed, source, p)
+        at = _insert_duplicate(values, dup, seed, source, p)
         duplicates = 1
     path = source.landing_dir(data_dir) / p.code / _file_name(source, p, style)
     _write(path, source, style, p, values)
-    return WrittenFile(path, source.code, p.code, n, len(values), counts.invalid, duplicates, dict(used))
+    planted = [
+        {"row": i + 1 + (1 if at is not None and i >= at else 0), "submission_id": r.submission_id or None,
+         "kind": r.planted[0], "clean": r.dirt is None}
+        for i, r in enumerate(built) if r.planted is not None
+    ]
+    if suspicious:
+        sus.write_truth(data_dir, source.code, p.code, planted)
+    return WrittenFile(path, source.code, p.code, n, len(values), counts.invalid, duplicates, dict(used),
+                       planted=len(planted))
 
 
 def default_registry(data_dir: Path) -> Path:
@@ -528,17 +549,22 @@ def default_registry(data_dir: Path) -> Path:
 
 
 def write_sample(data_dir: Path, registry_path: Path | None = None, rows: int = 400, seed: int = 2025,
-                 periodes: Sequence[str] = DEFAULT_PERIODES) -> list[WrittenFile]:
+                 periodes: Sequence[str] = DEFAULT_PERIODES, suspicious: Sequence[str] = ()) -> list[WrittenFile]:
     """Like generate(), with what went into each file."""
     data_dir = Path(data_dir)
     for code in periodes:
         parse_periode(code)  # fail before writing anything
     sources = load_registry(Path(registry_path) if registry_path else default_registry(data_dir))
-    return [write_source(data_dir, s, per, rows, seed) for s in sources for per in periodes]
+    unknown = set(suspicious) - {s.code for s in sources}
+    if unknown:
+        raise ValueError(f"suspicious: not registry sources: {sorted(unknown)}")
+    return [write_source(data_dir, s, per, rows, seed, suspicious=s.code in suspicious)
+            for s in sources for per in periodes]
 
 
 def generate(data_dir: Path, registry_path: Path | None = None, rows: int = 400, seed: int = 2025,
-             periodes: Sequence[str] = DEFAULT_PERIODES) -> list[Path]:
+             periodes: Sequence[str] = DEFAULT_PERIODES, suspicious: Sequence[str] = ()) -> list[Path]:
     """Write one export per registry source and periode under ``data_dir/<landing>/<periode>/``
-    and return their paths. Same arguments, same bytes (CSV and JSON; Excel: same cells)."""
-    return [w.path for w in write_sample(data_dir, registry_path, rows, seed, periodes)]
+    and return their paths. Same arguments, same bytes (CSV and JSON; Excel: same cells).
+    ``suspicious``: source codes whose files get planted suspicious submissions."""
+    return [w.path for w in write_sample(data_dir, registry_path, rows, seed, periodes, suspicious)]

@@ -13,6 +13,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.partitions import periodes_of, semester_partitions
+from pipelines.registry import load_trust
 from pipelines.settings import paths
 from pipelines.transform.project import dbt_project, ensure_manifest
 
@@ -51,9 +52,12 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
     followed by its tests; models replace only the rows of those semesters."""
     periodes = periodes_of(context.partition_key_range)
     args = ["build"]
+    # the registry's kepercayaan: block (policy for marked responses, rule parameters, populations)
+    trust_vars = load_trust(paths().registry).dbt_vars()
     if paths().warehouse.exists():
-        args += ["--vars", json.dumps({"periode_from": periodes[0], "periode_to": periodes[-1]})]
+        args += ["--vars", json.dumps({**trust_vars, "periode_from": periodes[0], "periode_to": periodes[-1]})]
     else:
+        args += ["--vars", json.dumps(trust_vars)]
         # A new warehouse: build every semester once, or files of the semesters not in this run
         # would have no rows yet and the reconciliation gate would (rightly) block.
         context.log.info("No warehouse yet: building every semester")

@@ -24,5 +24,9 @@ from {{ ref('stg_raw__responses') }} as r
 inner join {{ ref('int_responses_status') }} as s
     on r.response_id = s.response_id
 where s.status = 'used'
+  -- policy for marked (suspicious) responses, var kebijakan_ditandai (macros/trust.sql):
+  -- 'hitung' counts them (default), 'kecualikan' leaves them out of the published index
+  and ('{{ kebijakan_ditandai() }}' = 'hitung'
+       or r.response_id not in (select response_id from {{ ref('int_respons_ditandai') }}))
   and {{ periode_filter('r.periode_declared') }}
   and {{ periode_filter('s.periode_declared') }}

@@ -1,0 +1,207 @@
+-- Suspicious submissions: one row per (response, rule) hit among the responses that would count
+-- (status 'used'). Nothing is deleted; the var kebijakan_ditandai decides whether marked
+-- responses count in the published index (int_responses_used). Rules (parameters are vars,
+-- set from the registry's `kepercayaan:` block):
+--   ulang_perangkat: the same nine raw answers as the previous submission from the same source
+--     and device within ditandai_ulang_menit minutes (the first of them is not marked);
+--   beruntun: one of at least ditandai_beruntun_jumlah submissions from the same source and
+--     device within ditandai_beruntun_menit minutes (a kiosk or tablet filled in a row);
+--   seragam: all nine answers valid and identical (straight-lining), in an OPD and periode whose
+--     straight-lining rate is above the rate of the rest of the city in that periode by more than
+--     ditandai_seragam_selisih, with at least ditandai_seragam_min_responden responses. Every
+--     straight-lined response of such a unit is marked: one of them cannot be told from another.
+-- Device rules need a device id: a source without one (web forms) is judged by seragam only.
+{{ config(
+    materialized=periode_materialization(),
+    incremental_strategy='delete+insert',
+    unique_key='periode_declared',
+    full_refresh=periode_full_refresh(),
+    pre_hook="{{ periode_delete('periode_declared') }}"
+) }}
+
+{%- set ulang_menit = var('ditandai_ulang_menit', 30) | float %}
+{%- set k = var('ditandai_beruntun_jumlah', 5) | int %}
+{%- set beruntun_menit = var('ditandai_beruntun_menit', 10) | float %}
+{%- set selisih = var('ditandai_seragam_selisih', 0.05) | float %}
+{%- set min_responden = var('ditandai_seragam_min_responden', 30) | int %}
+{%- set answer_columns = 'u_' ~ unsur_keys() | join(', u_') %}
+
+with used as (
+
+    select
+        r.response_id,
+        r.source_code,
+        r.file_name,
+        r.row_number,
+        r.submission_id,
+        r.periode_declared,
+        r.periode,
+        r.opd_kode,
+        r.device_id,
+        r.submitted_at_wita,
+        {% for u in unsur_keys() -%}
+        r.u_{{ u }}{{ "," if not loop.last }}
+        {% endfor %}
+    from {{ ref('stg_raw__responses') }} as r
+    inner join {{ ref('int_responses_status') }} as s
+        on r.response_id = s.response_id
+    where s.status = 'used'
+      and {{ periode_filter('r.periode_declared') }}
+      and {{ periode_filter('s.periode_declared') }}
+
+),
+
+ulang as (
+
+    select
+        response_id,
+        {{ minutes_between(
+            'lag(submitted_at_wita) over (partition by source_code, periode_declared, device_id, '
+                ~ answer_columns ~ ' order by submitted_at_wita, row_number)',
+            'submitted_at_wita') }} as menit_sejak_sama
+    from used
+    where device_id is not null
+      and submitted_at_wita is not null
+
+),
+
+windows as (
+
+    -- a window of k consecutive submissions of one device starting at this row: does it fit in
+    -- the burst minutes?
+    select
+        response_id,
+        source_code,
+        periode_declared,
+        device_id,
+        submitted_at_wita,
+        row_number,
+        case when {{ minutes_between('submitted_at_wita',
+                'lead(submitted_at_wita, ' ~ (k - 1) ~ ') over (partition by source_code, periode_declared, device_id order by submitted_at_wita, row_number)') }}
+            <= {{ beruntun_menit }} then 1 else 0 end as awal_beruntun
+    from used
+    where device_id is not null
+      and submitted_at_wita is not null
+
+),
+
+beruntun as (
+
+    -- a row is in a burst when one of the k windows that contain it fits
+    select
+        response_id,
+        max(awal_beruntun) over (
+            partition by source_code, periode_declared, device_id
+            order by submitted_at_wita, row_number
+            rows between {{ k - 1 }} preceding and current row
+        ) as dalam_beruntun
+    from windows
+
+),
+
+seragam_respons as (
+
+    select
+        a.response_id,
+        case when sum(case when a.answer_status = 'valid' then 1 else 0 end) = 9
+                  and min(a.score) = max(a.score) then 1 else 0 end as seragam
+    from {{ ref('int_answers') }} as a
+    inner join used as u
+        on a.response_id = u.response_id
+    where {{ periode_filter('a.periode_declared') }}
+    group by a.response_id
+
+),
+
+unit as (
+
+    select
+        u.periode_declared,
+        u.opd_kode,
+        count(*) as jumlah,
+        sum(s.seragam) as jumlah_seragam
+    from used as u
+    inner join seragam_respons as s
+        on u.response_id = s.response_id
+    group by u.periode_declared, u.opd_kode
+
+),
+
+unit_vs_kota as (
+
+    select
+        periode_declared,
+        opd_kode,
+        jumlah,
+        jumlah_seragam,
+        cast(jumlah_seragam as double) / jumlah as tingkat_unit,
+        cast(sum(jumlah_seragam) over (partition by periode_declared) - jumlah_seragam as double)
+            / nullif(sum(jumlah) over (partition by periode_declared) - jumlah, 0) as tingkat_kota_lain
+    from unit
+
+),
+
+hits as (
+
+    select
+        u.response_id,
+        'ulang_perangkat' as kode_aturan,
+        'sama persis dengan kiriman sebelumnya dari perangkat ' || u.device_id || ' '
+            || cast(cast(floor(x.menit_sejak_sama * 10 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
+            || ' menit sebelumnya (batas {{ ulang_menit }} menit)' as alasan
+    from used as u
+    inner join ulang as x
+        on u.response_id = x.response_id
+    where x.menit_sejak_sama <= {{ ulang_menit }}
+
+    union all
+
+    select
+        u.response_id,
+        'beruntun' as kode_aturan,
+        'bagian dari {{ k }} kiriman atau lebih dari perangkat ' || u.device_id
+            || ' dalam {{ beruntun_menit }} menit' as alasan
+    from used as u
+    inner join beruntun as b
+        on u.response_id = b.response_id
+    where b.dalam_beruntun = 1
+
+    union all
+
+    select
+        u.response_id,
+        'seragam' as kode_aturan,
+        'sembilan jawaban sama; jawaban seragam di ' || u.opd_kode || ' '
+            || cast(cast(floor(t.tingkat_unit * 1000 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
+            || ' % dari ' || cast(t.jumlah as {{ dbt.type_string() }}) || ' respons, di OPD lain '
+            || cast(cast(floor(t.tingkat_kota_lain * 1000 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
+            || ' % (batas selisih {{ selisih * 100 }} poin)' as alasan
+    from used as u
+    inner join seragam_respons as s
+        on u.response_id = s.response_id
+    inner join unit_vs_kota as t
+        on u.periode_declared = t.periode_declared
+       and u.opd_kode = t.opd_kode
+    where s.seragam = 1
+      and t.jumlah >= {{ min_responden }}
+      and t.tingkat_kota_lain is not null
+      and t.tingkat_unit > t.tingkat_kota_lain + {{ selisih }}
+
+)
+
+select
+    u.response_id,
+    u.source_code,
+    u.file_name,
+    u.row_number,
+    u.submission_id,
+    u.periode_declared,
+    u.periode,
+    u.opd_kode,
+    u.device_id,
+    u.submitted_at_wita,
+    h.kode_aturan,
+    h.alasan
+from hits as h
+inner join used as u
+    on h.response_id = u.response_id

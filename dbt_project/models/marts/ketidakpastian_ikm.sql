@@ -1,0 +1,161 @@
+-- Published: how sure is each published Nilai IKM? Per periode and city / OPD / OPD x jenis
+-- layanan, a 95 % confidence interval around the published nilai_ikm (the regulation's value,
+-- the mean of the NRR per unsur x 25). Its standard error is that of the mean of the
+-- respondents' own scores (nilai_responden = mean of the unsur each answered x 25):
+--   galat_baku = s / sqrt(n) x fpc,  fpc = sqrt((N - n) / (N - 1)) when the population N is known,
+-- and the interval is nilai_ikm +- 1.96 x galat_baku (clamped to 25-100). When nobody leaves an
+-- answer blank the two means are the same number; with blanks they differ slightly (shown in
+-- nilai_rata_responden). mutu_pasti is false where the interval crosses a mutu boundary
+-- (65.00, 76.61, 88.31): the grade is not certain.
+with respondents as (
+
+    select * from {{ ref('int_skor_responden') }}
+    where dihitung and nilai_responden is not null
+
+),
+
+stats as (
+
+    select periode, 'kota' as level, cast(null as {{ dbt.type_string() }}) as opd_kode,
+           cast(null as {{ dbt.type_string() }}) as jenis_layanan,
+           count(*) as n, avg(nilai_responden) as rata, stddev_samp(nilai_responden) as sd
+    from respondents
+    group by periode
+
+    union all
+
+    select periode, 'opd' as level, opd_kode, cast(null as {{ dbt.type_string() }}) as jenis_layanan,
+           count(*) as n, avg(nilai_responden) as rata, stddev_samp(nilai_responden) as sd
+    from respondents
+    group by periode, opd_kode
+
+    union all
+
+    select periode, 'layanan' as level, opd_kode, jenis_layanan,
+           count(*) as n, avg(nilai_responden) as rata, stddev_samp(nilai_responden) as sd
+    from respondents
+    group by periode, opd_kode, jenis_layanan
+
+),
+
+published as (
+
+    select periode, 'kota' as level, cast(null as {{ dbt.type_string() }}) as opd_kode,
+           cast(null as {{ dbt.type_string() }}) as jenis_layanan, jumlah_responden, nilai_ikm, mutu
+    from {{ ref('ikm_kota') }}
+
+    union all
+
+    select periode, 'opd' as level, opd_kode, cast(null as {{ dbt.type_string() }}) as jenis_layanan,
+           jumlah_responden, nilai_ikm, mutu
+    from {{ ref('ikm_opd') }}
+
+    union all
+
+    select periode, 'layanan' as level, opd_kode, jenis_layanan, jumlah_responden, nilai_ikm, mutu
+    from {{ ref('ikm_layanan') }}
+
+),
+
+opd_population as (
+
+    select periode, opd_kode, populasi from {{ ref('int_populasi') }} where level = 'opd'
+
+),
+
+city_population as (
+
+    -- the city's N is known only when every OPD of the periode has one
+    select
+        o.periode,
+        case when count(p.populasi) = count(*) then sum(p.populasi) end as populasi
+    from (select distinct periode, opd_kode from published where level = 'opd') as o
+    left join opd_population as p
+        on o.periode = p.periode
+       and o.opd_kode = p.opd_kode
+    group by o.periode
+
+),
+
+population as (
+
+    select periode, 'kota' as level, cast(null as {{ dbt.type_string() }}) as opd_kode,
+           cast(null as {{ dbt.type_string() }}) as jenis_layanan, populasi
+    from city_population
+
+    union all
+
+    select periode, level, opd_kode, jenis_layanan, populasi from {{ ref('int_populasi') }}
+
+),
+
+joined as (
+
+    select
+        p.periode,
+        p.level,
+        p.opd_kode,
+        p.jenis_layanan,
+        p.jumlah_responden,
+        p.nilai_ikm,
+        p.mutu,
+        s.rata as nilai_rata_responden,
+        s.sd as simpangan_baku,
+        n.populasi,
+        case
+            when n.populasi is null then null
+            when n.populasi <= 1 or n.populasi <= s.n then 0.0
+            else sqrt(cast(n.populasi - s.n as double) / (n.populasi - 1))
+        end as fpc_faktor,
+        s.sd / sqrt(cast(s.n as double))
+            * coalesce(case
+                when n.populasi is null then null
+                when n.populasi <= 1 or n.populasi <= s.n then 0.0
+                else sqrt(cast(n.populasi - s.n as double) / (n.populasi - 1))
+            end, 1.0) as galat_baku_exact
+    from published as p
+    left join stats as s
+        on p.periode = s.periode
+       and p.level = s.level
+       and coalesce(p.opd_kode, '') = coalesce(s.opd_kode, '')
+       and coalesce(p.jenis_layanan, '') = coalesce(s.jenis_layanan, '')
+    left join population as n
+        on p.periode = n.periode
+       and p.level = n.level
+       and coalesce(p.opd_kode, '') = coalesce(n.opd_kode, '')
+       and coalesce(p.jenis_layanan, '') = coalesce(n.jenis_layanan, '')
+
+),
+
+bounds as (
+
+    select
+        *,
+        {{ round_half_up('case when nilai_ikm - 1.96 * galat_baku_exact < 25 then 25 else nilai_ikm - 1.96 * galat_baku_exact end', 2) }} as ci_bawah,
+        {{ round_half_up('case when nilai_ikm + 1.96 * galat_baku_exact > 100 then 100 else nilai_ikm + 1.96 * galat_baku_exact end', 2) }} as ci_atas
+    from joined
+
+)
+
+select
+    i.periode,
+    i.level,
+    i.opd_kode,
+    i.jenis_layanan,
+    i.jumlah_responden,
+    i.nilai_ikm,
+    i.mutu,
+    {{ round_half_up('i.nilai_rata_responden', 2) }} as nilai_rata_responden,
+    {{ round_half_up('i.simpangan_baku', 4) }} as simpangan_baku,
+    i.populasi,
+    i.populasi is not null as fpc,
+    {{ round_half_up('i.fpc_faktor', 6) }} as fpc_faktor,
+    {{ round_half_up('i.galat_baku_exact', 4) }} as galat_baku,
+    i.ci_bawah,
+    i.ci_atas,
+    lo.mutu as mutu_ci_bawah,
+    hi.mutu as mutu_ci_atas,
+    case when i.ci_bawah is not null and i.ci_atas is not null then lo.mutu = hi.mutu end as mutu_pasti
+from bounds as i
+{{ join_mutu('i.ci_bawah', 'lo') }}
+{{ join_mutu('i.ci_atas', 'hi') }}
