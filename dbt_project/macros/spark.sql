@@ -60,3 +60,40 @@
              ), coalesce({{ tz_expr }}, 'Asia/Makassar')), 'Asia/Makassar')
     end
 {%- endmacro %}
+
+{#- Seeds on Spark: dbt-spark 1.11 passes every CSV value as a quoted binding, so an empty cell
+    becomes the text 'None' instead of NULL (seen with populasi.jenis_layanan). This override
+    writes the values as literals: empty -> NULL. Strings are quoted with ' (or " when the text
+    holds a '; escapedStringLiterals leaves backslashes alone). -#}
+{% macro spark__load_csv_rows(model, agate_table) %}
+    {%- set column_override = model['config'].get('column_types', {}) -%}
+    {%- set statements = [] -%}
+    {%- for chunk in agate_table.rows | batch(get_batch_size()) -%}
+        {%- set sql -%}
+            insert into {{ this.render() }} values
+            {% for row in chunk -%}
+                ({%- for value in row -%}
+                    {%- set col_name = agate_table.column_names[loop.index0] -%}
+                    {%- set type = column_override.get(col_name, adapter.convert_type(agate_table, loop.index0)) -%}
+                    {%- if value is none -%}
+                        cast(null as {{ type }})
+                    {%- elif value is number -%}
+                        cast({{ value }} as {{ type }})
+                    {%- else -%}
+                        {%- set text = value | string -%}
+                        {%- if "'" in text -%}
+                            cast("{{ text }}" as {{ type }})
+                        {%- else -%}
+                            cast('{{ text }}' as {{ type }})
+                        {%- endif -%}
+                    {%- endif -%}
+                    {{- ', ' if not loop.last -}}
+                {%- endfor -%})
+                {{- ',' if not loop.last }}
+            {% endfor %}
+        {%- endset -%}
+        {%- do adapter.add_query(sql, abridge_sql_log=True) -%}
+        {%- if loop.index0 == 0 -%}{%- do statements.append(sql) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(statements[0]) }}
+{% endmacro %}
