@@ -198,3 +198,24 @@ def test_every_published_table_and_column_is_in_the_data_contract(estate):
         described = {c for c, text in contract[table].columns.items() if text.strip()}
         assert set(columns) <= described, (table, sorted(set(columns) - described))
         assert not set(contract[table].columns) - set(columns), (table, "documented but not published")
+
+
+def test_priorities_rank_each_opds_unsur_from_the_lowest_with_their_trend(estate):
+    data_dir, _ = estate
+    con = published(data_dir)
+    unsur = {}
+    for periode, opd, u, urutan, nilai in con.execute(
+            "SELECT periode, opd_kode, unsur, urutan, nilai_unsur FROM ikm_unsur").fetchall():
+        unsur.setdefault((periode, opd), []).append((u, urutan, nilai))
+    got = {}
+    for periode, opd, prioritas, u, nilai, prev_periode, prev, selisih in con.execute(
+            "SELECT periode, opd_kode, prioritas, unsur, nilai_unsur, periode_sebelumnya, nilai_unsur_sebelumnya, "
+            "selisih FROM prioritas_unsur ORDER BY periode, opd_kode, prioritas").fetchall():
+        got.setdefault((periode, opd), []).append(u)
+        before = {x[0]: x[2] for x in unsur.get((prev_periode, opd), [])}
+        assert prev == before.get(u)
+        assert selisih == (None if prev is None or nilai is None else nilai - prev)
+    assert set(got) == set(unsur)
+    for key, rows in unsur.items():
+        assert got[key] == [u for u, _, _ in sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[1]))], key
+    assert con.execute("SELECT count(*) FROM prioritas_unsur WHERE selisih IS NOT NULL").fetchall()[0][0] > 0

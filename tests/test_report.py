@@ -495,7 +495,14 @@ def test_chromium_renders_the_published_numbers_on_an_opd_page(built):
         assert dec(field(page, "nrr", unsur=u)) == nrr and dec(field(page, "nilai_unsur", unsur=u)) == nilai
     priorities = [f["data-unsur"] for f in page.fields if f["data-field"] == "nilai_prioritas"]
     assert priorities == [u for (u,) in lowest]
-    assert field(page, "sampel_minimum") == ""  # no population is published yet: "belum tersedia"
+    with _published(data_dir) as con:
+        sample = con.execute("SELECT sampel_minimum FROM kecukupan_sampel WHERE periode = ? AND level = 'opd' "
+                             "AND opd_kode = ?", [periode, opd["opd_kode"]]).fetchall()
+        ci = con.execute("SELECT ci_bawah, ci_atas FROM ketidakpastian_ikm WHERE periode = ? AND level = 'opd' "
+                         "AND opd_kode = ?", [periode, opd["opd_kode"]]).fetchall()[0]
+    minimum = sample[0][0] if sample else None  # unknown population: "belum tersedia"
+    assert field(page, "sampel_minimum") == ("" if minimum is None else str(minimum))
+    assert (dec(field(page, "ci_bawah")), dec(field(page, "ci_atas"))) == ci
     shot = _screenshot(html, f"{opd['opd_kode']}-{periode}")
     assert shot.stat().st_size > 10_000
 

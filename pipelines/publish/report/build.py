@@ -124,14 +124,31 @@ def _delta(now, before) -> Decimal | None:
 
 
 def _headline(pub: Published, periode: str, opd_kode: str | None) -> dict | None:
+    """The unit's headline row, with its sample adequacy (kecukupan_sampel), its 95 % interval
+    (ketidakpastian_ikm) and whether the change is real (ikm_perubahan) when those are published."""
     if opd_kode is None:
-        return pub.one("SELECT * FROM ikm_kota WHERE periode = ?", [periode])
-    return pub.one("SELECT * FROM ikm_opd WHERE periode = ? AND opd_kode = ?", [periode, opd_kode])
+        row = pub.one("SELECT * FROM ikm_kota WHERE periode = ?", [periode])
+    else:
+        row = pub.one("SELECT * FROM ikm_opd WHERE periode = ? AND opd_kode = ?", [periode, opd_kode])
+    if row is None:
+        return None
+    level = "kota" if opd_kode is None else "opd"
+    if opd_kode is not None and pub.has("kecukupan_sampel", "populasi", "sampel_minimum", "memadai"):
+        row.update(pub.one("SELECT populasi, sampel_minimum, memadai AS sampel_memadai FROM kecukupan_sampel "
+                           "WHERE periode = ? AND level = 'opd' AND opd_kode = ?", [periode, opd_kode]) or {})
+    if pub.has("ketidakpastian_ikm", "ci_bawah", "ci_atas", "mutu_pasti"):
+        row.update(pub.one("SELECT ci_bawah, ci_atas, mutu_pasti FROM ketidakpastian_ikm WHERE periode = ? "
+                           "AND level = ? AND opd_kode IS NOT DISTINCT FROM ?", [periode, level, opd_kode]) or {})
+    if pub.has("ikm_perubahan", "perubahan_nyata"):
+        row.update(pub.one("SELECT perubahan_nyata FROM ikm_perubahan WHERE periode = ? AND level = ? "
+                           "AND opd_kode IS NOT DISTINCT FROM ?", [periode, level, opd_kode]) or {})
+    return row
 
 
 def _sample(pub: Published, table: str, row: dict) -> dict:
     """Respondents against the minimum sample, when a mart publishes the population."""
-    found = {key: pub.first_column(table, names) for key, names in SAMPLE_COLUMNS.items()}
+    found = {key: pub.first_column(table, names) or next((n for n in names if n in row), None)
+             for key, names in SAMPLE_COLUMNS.items()}
     out = {"jumlah_responden": _int(row.get("jumlah_responden")), "tersedia": False,
            "populasi": None, "sampel_minimum": None, "memadai": None}
     if found["sampel_minimum"] and row.get(found["sampel_minimum"]) is not None:

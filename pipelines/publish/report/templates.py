@@ -107,6 +107,10 @@ PAGE = r"""<!DOCTYPE html>
     <p>Mutu {{ badge(h.mutu) }} <span data-field="mutu" data-value="{{ h.mutu or '' }}" hidden></span>
        · kinerja <strong>{{ txt('kinerja', h.kinerja) }}</strong></p>
     <p class="small">IKM (skala 1–4): {{ num('ikm', h.ikm, 4) }} · Nilai IKM = IKM × 25</p>
+    {%- if h.ci_bawah is defined and h.ci_bawah is not none %}
+    <p class="small">Selang kepercayaan 95 %: {{ num('ci_bawah', h.ci_bawah) }} – {{ num('ci_atas', h.ci_atas) }}
+      {%- if h.mutu_pasti %} · mutu pasti{% else %} · <strong class="down">mutu belum pasti</strong> (selang melewati batas kategori){% endif %}</p>
+    {%- endif %}
   </div>
   <div class="card">
     <div class="label">Responden</div>
@@ -137,6 +141,10 @@ PAGE = r"""<!DOCTYPE html>
     <div class="mid">{{ change(selisih) }}</div>
     <p class="small">dari {{ num('nilai_ikm_sebelumnya', prev.nilai_ikm) }} ({{ prev.mutu or '–' }})
       <span data-field="selisih_nilai_ikm" data-value="{{ selisih|plain }}" hidden></span></p>
+    {%- if h.perubahan_nyata is defined and h.perubahan_nyata is not none %}
+    <p class="small" data-field="perubahan_nyata" data-value="{{ h.perubahan_nyata|lower }}">
+      {%- if h.perubahan_nyata %}perubahan nyata (lebih besar dari ketidakpastiannya){% else %}belum tentu nyata (dalam batas ketidakpastian){% endif %}</p>
+    {%- endif %}
     {%- else %}
     <p class="small empty">Periode sebelumnya belum ada dalam data yang diterbitkan.</p>
     {%- endif %}
