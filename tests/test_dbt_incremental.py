@@ -44,7 +44,8 @@ PERIODE_MODELS = {
 # even when they look at another semester (ikm_perubahan) - the equality with a full build below
 # covers them
 FULL_PERIODE_TABLES = {"intermediate.int_populasi", "marts.kecukupan_sampel", "marts.ketidakpastian_ikm",
-                       "marts.ikm_perubahan", "marts.respons_ditandai", "marts.ikm_sensitivitas"}
+                       "marts.ikm_perubahan", "marts.respons_ditandai", "marts.ikm_sensitivitas",
+                       "marts.prioritas_unsur"}
 MARTS = ("ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden", "quarantine",
          "duplicates", "reconciliation", "ingest_files")
 

@@ -44,3 +44,17 @@
     {%- endif -%}
     select 1
 {%- endmacro %}
+
+{#- The config of every periode model, in one place: `{{ config(**periode_config('periode')) }}`
+    (aggregates and marts) or `periode_declared` (row-level models). On DuckDB an incremental
+    model whose semester range is replaced on a semester run (macros/periode.sql); on Spark a
+    table. -#}
+{% macro periode_config(key) -%}
+    {{ return({
+        'materialized': periode_materialization(),
+        'incremental_strategy': 'delete+insert',
+        'unique_key': key,
+        'full_refresh': periode_full_refresh(),
+        'pre_hook': "{{ periode_delete('" ~ key ~ "') }}",
+    }) }}
+{%- endmacro %}

@@ -6,13 +6,10 @@
 
     Every model whose rows belong to a periode is configured
 
-        {{ config(
-            materialized='incremental',
-            incremental_strategy='delete+insert',
-            unique_key='periode_declared',                      -- or 'periode' for aggregates
-            full_refresh=periode_full_refresh(),
-            pre_hook="{{ periode_delete('periode_declared') }}"
-        ) }}
+        {{ config(**periode_config('periode_declared')) }}      -- or 'periode' for aggregates
+
+    (macros/engine.sql): incremental, delete+insert on that key, full refresh unless the vars
+    are given, and a pre-hook `periode_delete(key)`;
 
     and reads its inputs through `where {{ periode_filter('<column>') }}`:
     - row-level models (one row per raw row, answer or issue) are keyed on `periode_declared`,

@@ -3,13 +3,7 @@
 -- "tidak berlaku": no score, not a zero), 'invalid' (reason_code score_out_of_range or
 -- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
 -- the generic ('*') labels.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with responses as (
 

@@ -2,13 +2,7 @@
 --   pooled (the headline): sum over unsur of the pooled NRR x bobot, every used response of the
 --   city together (respondent-weighted);
 --   rata_opd: the unweighted mean of the OPD indices.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with pooled as (
 

@@ -1,12 +1,6 @@
 -- IKM per periode x OPD x jenis layanan at full precision: sum over the nine unsur of
 -- NRR x bobot. NULL when some unsur has no valid answer in the group (its NRR is undefined).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with nrr as (
 

@@ -1,12 +1,6 @@
 -- Pooled NRR per periode x unsur over every used response of the city (respondent-weighted:
 -- the n-weighted mean of the OPD NRRs), at full precision.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with skor as (
 

@@ -1,12 +1,6 @@
 -- NRR per periode x OPD x unsur at full precision: sum of valid scores / number of used
 -- responses that answered the unsur (blank and "tidak tahu" excluded from both).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with skor as (
 

@@ -11,13 +11,7 @@
 --     ditandai_seragam_selisih, with at least ditandai_seragam_min_responden responses. Every
 --     straight-lined response of such a unit is marked: one of them cannot be told from another.
 -- Device rules need a device id: a source without one (web forms) is judged by seragam only.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 {%- set ulang_menit = var('ditandai_ulang_menit', 30) | float %}
 {%- set k = var('ditandai_beruntun_jumlah', 5) | int %}

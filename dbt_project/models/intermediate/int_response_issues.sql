@@ -1,12 +1,6 @@
 -- One row per problem found in a raw response (a response can have several). Any issue
 -- quarantines the response. reason_code is one of the issue_reasons seed.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with responses as (
 

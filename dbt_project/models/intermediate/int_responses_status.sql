@@ -11,13 +11,7 @@
 -- own (used rows have periode = periode_declared, so a duplicate by content, which repeats the
 -- survey time, is always in the same semester; only a submission_id repeated in another
 -- semester with another survey time is no longer a duplicate).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with responses as (
 

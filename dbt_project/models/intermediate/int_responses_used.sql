@@ -1,12 +1,6 @@
 -- The responses that count: status 'used' (no issue, not a duplicate), with what the index is
 -- grouped by and the normalised respondent profile. No personal data.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 select
     r.response_id,

@@ -2,13 +2,7 @@
 -- unsur, over used responses only, the count and sum of valid scores and the distribution 1-4.
 -- Sums and counts add up exactly to coarser groups (OPD, city), so every NRR is computed from
 -- integers, never averaged from averages.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with used as (
 

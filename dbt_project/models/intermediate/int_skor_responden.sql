@@ -4,13 +4,7 @@
 -- it answered x 25 (nilai_responden, 25-100). The standard error of the index is computed from
 -- the spread of nilai_responden (ketidakpastian_ikm); the sensitivity of the index to the
 -- marked responses from the nine scores (ikm_sensitivitas).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with used as (
 

@@ -1,11 +1,5 @@
 -- Published: the raw rows left out as duplicates, each with the row it repeats (the one used).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with status as (
 

@@ -1,12 +1,6 @@
 -- Published: the city per periode. nilai_ikm (the headline) pools every used response of the
 -- city; nilai_ikm_rata_opd is the unweighted mean of the OPD indices, rounded at the end.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with kota as (
 

@@ -1,11 +1,5 @@
 -- Published: the pooled NRR of each unsur for the city per periode (what ikm_kota is built from).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with nrr as (
 

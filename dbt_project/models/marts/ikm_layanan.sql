@@ -1,11 +1,5 @@
 -- Published: the IKM per periode x OPD x jenis layanan.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with ikm as (
 

@@ -1,12 +1,6 @@
 -- Published: the IKM per periode x OPD (the unit's Laporan SKM headline), with its rank in the
 -- city for the periode.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with ikm as (
 

@@ -1,11 +1,5 @@
 -- Published: NRR, NRR tertimbang, Nilai unsur (NRR x 25) and mutu per periode x OPD x unsur.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with nrr as (
 

@@ -1,12 +1,6 @@
 -- Published: the respondent profile per periode x OPD (Laporan SKM "profil responden"): used
 -- responses counted per jenis kelamin, usia band, pendidikan and pekerjaan.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with used as (
 

@@ -1,12 +1,6 @@
 -- Published: every problem that kept a raw row out of the index, one row per problem, naming
 -- the file, the row and the field. Values that look like personal data are hidden.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with issues as (
 

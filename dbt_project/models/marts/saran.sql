@@ -1,13 +1,7 @@
 -- Published: the saran / masukan of the responses that count, one row per response that wrote
 -- one, with personal data masked in the text (mask_personal_text). No respondent key: a saran
 -- cannot be joined back to a response or a raw row.
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode') }}"
-) }}
+{{ config(**periode_config('periode')) }}
 
 with used as (
 

@@ -1,12 +1,6 @@
 -- One row per raw data row of a loaded export: ids, trimmed texts, the survey time in WITA, its
 -- periode, normalised demographics. Answers stay raw here (scored in int_answers).
-{{ config(
-    materialized=periode_materialization(),
-    incremental_strategy='delete+insert',
-    unique_key='periode_declared',
-    full_refresh=periode_full_refresh(),
-    pre_hook="{{ periode_delete('periode_declared') }}"
-) }}
+{{ config(**periode_config('periode_declared')) }}
 
 with responses as (
 
