@@ -131,17 +131,17 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
     raw = READERS[source.format](con, source, path, view)
     try:
         mapping = _map_columns(con, source, raw, file_name)
-        total = con.execute(f"SELECT count(*) FROM {raw.view}").fetchone()[0]
+        total = raw.rows if raw.rows is not None else con.execute(f"SELECT count(*) FROM {raw.view}").fetchall()[0][0]
         if total == 0:
             raise FileProblem(f"the file has a header but no data rows")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
         sql = _select_sql(source, raw, mapping, file_name, sha, periode, salt)
         try:
-            con.execute(f"COPY ({sql}) TO {_lit(str(tmp))} (FORMAT parquet)")
+            # COPY reports the rows it wrote: no second read of the Parquet file.
+            written = int(con.execute(f"COPY ({sql}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchall()[0][0])
         except duckdb.Error as exc:
             raise FileProblem(f"could not be read to the end ({str(exc).splitlines()[0]})") from exc
-        written = con.execute(f"SELECT count(*) FROM read_parquet({_lit(str(tmp))})").fetchone()[0]
         if written == 0:
             tmp.unlink(missing_ok=True)
             raise FileProblem(f"every data row is blank")
@@ -228,6 +228,8 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                                   if r.status == "loaded" and r.file_sha256}
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
+    # Bounded, so ingest stays well inside the 3 GiB budget of the whole run (DuckDB spills beyond it).
+    con.execute(f"SET memory_limit = '{os.environ.get('SKM_INGEST_MEMORY_LIMIT', '1GB')}'")
     (lake / "responses").mkdir(parents=True, exist_ok=True)
     seen_keys: set[tuple[str, str]] = set()
     stale: list[tuple[str, str | None]] = []  # (source, sha) of replaced or removed files

@@ -30,6 +30,7 @@ class RawView:
     headers: list[str]  # column names (for JSON: also dotted paths that exist, see `has_path`)
     is_json: bool = False
     temp_files: list[Path] = field(default_factory=list)  # removed by the loader when done
+    rows: int | None = None  # data rows, when the reader already had to count them (saves a pass)
 
 
 def _quote(path: Path) -> str:
@@ -73,8 +74,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
             try:
                 con.execute(sql)
                 cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-                con.execute(f"SELECT count(*) FROM {view}").fetchone()  # forces a full parse now
-                return RawView(view, cols, temp_files=temp_files)
+                # forces a full parse now, so a bad file fails here; the loader reuses the count
+                rows = con.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0]
+                return RawView(view, cols, temp_files=temp_files, rows=int(rows))
             except duckdb.Error as exc:  # noqa: PERF203 - a handful of attempts at most
                 last_error = exc
                 if "not utf-8 encoded" in str(exc) and not temp_files:
