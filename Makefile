@@ -35,7 +35,6 @@ pipeline: install
 
 summary: install
 	$(BIN)/python -m pipelines.publish.summary
-	$(BIN)/python -m pipelines.quality.trust_summary
 
 demo: data pipeline summary
 

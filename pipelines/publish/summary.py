@@ -6,6 +6,7 @@ import sys
 
 import duckdb
 
+from pipelines.publish.trust_summary import render as render_trust
 from pipelines.settings import paths
 
 
@@ -38,6 +39,7 @@ def main() -> int:
     try:
         print(f"Published: {published}")
         print(render(con))
+        print(render_trust(con))
     finally:
         con.close()
     return 0

@@ -1,12 +1,9 @@
 """Prints how far the published numbers can be trusted (the end of `make demo`): what the marked
 (suspicious) submissions do to the index, the samples below the Krejcie & Morgan minimum, the
-grades whose 95 % interval crosses a boundary and the changes larger than their uncertainty."""
-
-import sys
+grades whose 95 % interval crosses a boundary and the changes larger than their uncertainty.
+Printed by pipelines/publish/summary.py after the IKM table."""
 
 import duckdb
-
-from pipelines.settings import paths
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
@@ -42,19 +39,3 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
         out.append(f"  real change: {periode} {unit} {before:.2f} -> {now:.2f} (SE of the change {se:.2f})")
     return "\n".join(out)
 
-
-def main() -> int:
-    published = paths().published
-    if not published.exists():
-        print(f"No published file at {published}: run `make demo` (or the pipeline) first.", file=sys.stderr)
-        return 1
-    con = duckdb.connect(str(published), read_only=True)
-    try:
-        print(render(con))
-    finally:
-        con.close()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
