@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pipelines.ingest.loader import ingest
@@ -75,7 +75,14 @@ def test_csv_variants_lose_and_duplicate_nothing(export):
         w.writerows([[""] * len(headers)] * trailing_blank)
         f = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
         f.parent.mkdir(parents=True)
-        f.write_bytes(buf.getvalue().encode(encoding))
+        data = buf.getvalue().encode(encoding)
+        try:
+            # latin-1 / cp1252 bytes that also form valid UTF-8 with another meaning ('Â' + NBSP is
+            # the bytes of a UTF-8 NBSP) are ambiguous by nature: the reader takes them as UTF-8
+            assume(data.decode("utf-8") == buf.getvalue())
+        except UnicodeDecodeError:
+            pass
+        f.write_bytes(data)
         result = ingest([WEB], data_dir, data_dir / "warehouse/raw", salt="s")
         (rec,) = result.files
         assert rec.status == "loaded", rec.message
