@@ -276,9 +276,15 @@ def test_asset_graph_renders_in_chromium(estate: Estate):
     assert all(any(shows(t, n) for n in names) for t in labels), labels
 
     shot = ARTIFACTS / "asset-graph.png"
-    shot.unlink(missing_ok=True)
-    shot_run = run_chromium(browser, url, [f"--screenshot={shot}"], estate.tmp / "chromium-shot", budget)
-    assert shot_run.returncode == 0 and shot.exists(), shot_run.stderr[-3000:]
+    # The same browser profile as the dump that drew the graph: the UI keeps the computed layout in
+    # the profile's storage, so the screenshot does not wait on the layout worker again.
+    for budget in (budget, 45000, 90000):
+        shot.unlink(missing_ok=True)
+        shot_run = run_chromium(browser, url, [f"--screenshot={shot}"], estate.tmp / f"chromium-dom-{attempt}",
+                                budget)
+        assert shot_run.returncode == 0 and shot.exists(), shot_run.stderr[-3000:]
+        if shot.stat().st_size > 50_000:
+            break
     head = shot.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n"
     assert struct.unpack(">II", head[16:24]) == WINDOW
