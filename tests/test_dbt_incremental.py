@@ -130,7 +130,12 @@ class Snapshot:
         self.columns: dict[str, list[tuple[str, str]]] = {}
         for c in cols:
             self.columns.setdefault(c["t"], []).append((c["column_name"], c["data_type"]))
-        self.rows = {t: [tuple(r.values()) for r in query(data_dir, f"SELECT * FROM {t} ORDER BY ALL")]
+        # Unrounded doubles (a mean, a standard deviation) are summed in whatever order DuckDB's
+        # threads finish, so two builds of the same rows can differ in the last bits: compare them
+        # at 1e-9 (every published number is a rounded DECIMAL and compared exactly).
+        # Rows are then kept in a canonical order of their rounded values (repr: None-safe).
+        self.rows = {t: sorted((tuple(round(v, 9) if isinstance(v, float) else v for v in r.values())
+                                for r in query(data_dir, f"SELECT * FROM {t} ORDER BY ALL")), key=repr)
                      for t in self.columns}
 
     def key(self, table: str) -> str | None:
