@@ -532,6 +532,17 @@ def _true_counts(data_dir: Path, periode: str) -> dict[str, dict[str, dict[str, 
     return out
 
 
+def _with_city(truth: dict[str, dict[str, dict[str, int]]], dim: str) -> dict[str, dict[str, int]]:
+    """One dimension's cells per OPD plus the city row ("kota"), the column sums."""
+    cells = {opd: dims.get(dim, {}) for opd, dims in truth.items()}
+    city: dict[str, int] = {}
+    for cats in cells.values():
+        for k, n in cats.items():
+            city[k] = city.get(k, 0) + n
+    cells["kota"] = city
+    return cells
+
+
 @pytest.mark.slow
 def test_no_small_group_is_shown_or_recoverable_by_subtraction(built):
     data_dir, _ = built
@@ -541,12 +552,7 @@ def test_no_small_group_is_shown_or_recoverable_by_subtraction(built):
         pages = {opd: parse(_read(data_dir / "published" / "laporan" / periode / f"{opd}.html")) for opd in truth}
         pages["kota"] = parse(_read(data_dir / "published" / "laporan" / periode / "kota.html"))
         for dim in ("jenis_kelamin", "usia_kelompok", "pendidikan", "pekerjaan"):
-            cells = {opd: dims.get(dim, {}) for opd, dims in truth.items()}
-            city: dict[str, int] = {}
-            for cats in cells.values():
-                for k, n in cats.items():
-                    city[k] = city.get(k, 0) + n
-            cells["kota"] = city
+            cells = _with_city(truth, dim)
             hidden: set[tuple[str, str]] = set()
             for unit, cats in cells.items():
                 page = pages[unit]
@@ -658,12 +664,7 @@ def test_the_published_profile_table_itself_hides_small_groups(built):
     for periode in _periodes(data_dir):
         truth = _true_counts(data_dir, periode)
         for dim in ("jenis_kelamin", "usia_kelompok", "pendidikan", "pekerjaan"):
-            cells = {opd: dims.get(dim, {}) for opd, dims in truth.items()}
-            city: dict[str, int] = {}
-            for cats in cells.values():
-                for k, n in cats.items():
-                    city[k] = city.get(k, 0) + n
-            cells["kota"] = city
+            cells = _with_city(truth, dim)
             hidden = set()
             for unit, cats in cells.items():
                 for k, n in cats.items():
