@@ -7,6 +7,7 @@ screenshots are kept in artifacts/report/)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from decimal import Decimal
@@ -376,6 +377,36 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     ws = openpyxl.load_workbook(xlsx_path(tmp_path / "exports", "2025-S2"))["quarantine"]
     cell = ws.cell(row=2, column=2)
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
+
+
+def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path, monkeypatch):
+    """XLSX is for people and slow to write: a row-level table over the cap keeps its first rows
+    on the sheet, says so in '_catatan', and its every row is in the CSV (and the Parquet)."""
+    import pipelines.publish.exports as exports
+
+    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+    db = tmp_path / "skm.duckdb"
+    _synthetic_published(db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("CREATE TABLE saran (periode VARCHAR, opd_kode VARCHAR, saran VARCHAR)")
+        con.execute("INSERT INTO saran SELECT '2025-S2', 'A', 'saran ' || i FROM range(7) t(i)")
+        con.execute("INSERT INTO saran VALUES ('2025-S1', 'A', 'other semester')")
+    out = write_exports(db, tmp_path / "exports", ["2025-S2"])
+    saran = next(e for e in out["2025-S2"] if e.table == "saran")
+    assert (saran.rows, saran.xlsx_rows) == (7, 3)
+    folder = tmp_path / "exports" / "2025-S2"
+    wb = openpyxl.load_workbook(xlsx_path(tmp_path / "exports", "2025-S2"), read_only=True)
+    assert [r[2] for r in wb["saran"].iter_rows(values_only=True)] == ["saran", "saran 0", "saran 1", "saran 2"]
+    note = [r for r in wb["_catatan"].iter_rows(values_only=True)][1:]
+    assert [(n, w, "saran.csv" in why) for t, n, w, why in note if t == "saran"] == [(7, 3, True)]
+    wb.close()
+    raw = (folder / "saran.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw[3:].decode("utf-8").splitlines()
+    assert lines[0] == "periode,opd_kode,saran" and sorted(lines[1:]) == [f"2025-S2,A,saran {i}" for i in range(7)]
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["tables"]["saran"]["csv"] == "saran.csv" and "csv" not in manifest["tables"]["ikm_kota"]
+    assert not (folder / "ikm_kota.csv").exists()
 
 
 # --------------------------------------------------------------------------- slow: the real pipeline

@@ -1,5 +1,5 @@
 """Per-periode exports of the published tables: Parquet (DuckDB COPY) and one XLSX workbook with a
-sheet per table, under ``<data_dir>/published/exports/<periode>/``, read from a READ-ONLY
+sheet per table (capped at XLSX_MAX_ROWS rows; a longer table also gets a full CSV), under ``<data_dir>/published/exports/<periode>/``, read from a READ-ONLY
 connection to the published file (never the working warehouse).
 
 Which rows belong to a periode: tables with a ``periode`` column by it; the file-level tables
@@ -30,7 +30,13 @@ from openpyxl.styles import Font
 # Sheet order in the workbook: the headline first; any other published table after these.
 SHEET_ORDER = ("ikm_kota", "ikm_kota_unsur", "ikm_opd", "ikm_unsur", "ikm_layanan", "profil_responden",
                "reconciliation", "quarantine", "duplicates", "ingest_files", "quality_gates")
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
+# Rows per sheet. The workbook is for people (a summary to read and filter), not the data: a
+# row-level table longer than this (saran, quarantine at city scale: hundreds of thousands of rows)
+# gets its first rows on the sheet, a line in the '_catatan' sheet, and its full rows as CSV beside
+# the Parquet file. Writing XLSX costs ~30 000 cells/s (openpyxl), so the cap keeps the exports at
+# seconds instead of minutes at 10 million responses. Never above Excel's own limit.
+EXCEL_ROW_LIMIT = 1_048_575  # Excel's sheet limit, less the header
+XLSX_MAX_ROWS = min(int(os.environ.get("SKM_XLSX_MAX_ROWS", "10000")), EXCEL_ROW_LIMIT)
 XLSX_NAME = "skm-{periode}.xlsx"
 _BATCH = 10_000
 _PERIODE = re.compile(r"^\d{4}-S[12]$")
@@ -128,8 +134,18 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
             columns = tables[table]
             sql, how = _select(table, columns, periode)
             target = tmp / f"{table}.parquet"
-            con.execute(f"COPY ({sql}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
-            rows = con.execute(f"SELECT count(*) FROM read_parquet('{target.as_posix()}')").fetchone()[0]
+            # COPY reports the rows it wrote
+            rows = int(con.execute(f"COPY ({sql}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+                       .fetchall()[0][0])
+            if rows > XLSX_MAX_ROWS:  # the full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)
+                csv = tmp / f"{table}.csv"
+                with csv.open("wb") as f:
+                    f.write(b"\xef\xbb\xbf")
+                con.execute(f"COPY (SELECT * FROM read_parquet('{target.as_posix()}')) TO "
+                            f"'{csv.as_posix()}.body' (FORMAT csv, HEADER true)")
+                with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
+                    shutil.copyfileobj(body, f, 1 << 20)
+                os.unlink(f"{csv}.body")
             ws = wb.create_sheet(title=table[:31])
             header = []
             for name, _ in columns:
@@ -138,8 +154,8 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
                 header.append(c)
             ws.append(header)
             written = 0
-            cur = con.execute(sql)
-            while written < XLSX_MAX_ROWS:
+            cur = con.execute(f"SELECT * FROM read_parquet('{target.as_posix()}') LIMIT {XLSX_MAX_ROWS}")
+            while written < min(rows, XLSX_MAX_ROWS):
                 batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
                 if not batch:
                     break
@@ -152,7 +168,7 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
             ws = wb.create_sheet(title="_catatan")
             ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
             for t, n, w in truncated:
-                ws.append([t, n, w, "melebihi batas baris Excel; data lengkap ada di berkas Parquet"])
+                ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
         wb.save(tmp / XLSX_NAME.format(periode=periode))
         published = {}
         if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
@@ -163,7 +179,8 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
             "periode": periode,
             **published,
             "xlsx": XLSX_NAME.format(periode=periode),
-            "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how}
+            "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
+                           **({"csv": f"{t}.csv"} if w < n else {})}
                        for t, n, w, how in done},
         }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         replace_dir(tmp, out_dir)
