@@ -1,7 +1,10 @@
-"""Format readers: each turns one landed export into a DuckDB view with its original headers.
+"""Format readers: each turns one landed export into a DuckDB relation with its original headers.
 
-CSV and JSON are read by DuckDB itself (no Python row loop). Excel is read with openpyxl because
-DuckDB's Excel extension is downloaded at run time, which this platform cannot do.
+CSV and JSON are read by DuckDB itself (no Python row loop), ONCE: the file is parsed into a temp
+table numbered in file order, which both proves the file readable to the end and is what the
+loader copies from (a view would re-sniff and re-parse the file at every query; at 240 files per
+estate that fixed cost dominated ingest). Excel is read with openpyxl because DuckDB's Excel
+extension is downloaded at run time, which this platform cannot do.
 """
 
 from __future__ import annotations
@@ -24,17 +27,26 @@ class FileProblem(Exception):
     says what is wrong; the loader prefixes the file's path. The other files still load."""
 
 
+ROW_COLUMN = "_skm_row"  # the 1-based data row number the readers that materialise add
+
+
 @dataclass(frozen=True)
 class RawView:
-    view: str  # name of a DuckDB view over the file, one row per data row, in file order
-    headers: list[str]  # column names (for JSON: also dotted paths that exist, see `has_path`)
+    view: str  # name of a DuckDB view or temp table over the file, one row per data row
+    headers: list[str]  # column names; for JSON the registry's dotted paths found in the file
     is_json: bool = False
     temp_files: list[Path] = field(default_factory=list)  # removed by the loader when done
     rows: int | None = None  # data rows, when the reader already had to count them (saves a pass)
+    kind: str = "view"  # 'view' or 'table': what the loader drops afterwards
+    row_column: str | None = None  # column holding the data row number, else numbered in scan order
+
+
+def _text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 def _quote(path: Path) -> str:
-    return "'" + str(path).replace("'", "''") + "'"
+    return _text(str(path))
 
 
 def _to_utf8(path: Path) -> Path:
@@ -70,13 +82,14 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
             args = [_quote(target), "all_varchar = true", "header = true", *extra]
             if delim:
                 args.append("delim = " + _quote(Path(delim)))
-            sql = f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_csv({', '.join(args)})"
+            # one sniff and one full parse: a bad file fails here, before anything is written
+            sql = (f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) "
+                   f"AS {ROW_COLUMN}, * FROM read_csv({', '.join(args)})")
             try:
-                con.execute(sql)
-                cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()]
-                # forces a full parse now, so a bad file fails here; the loader reuses the count
-                rows = con.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0]
-                return RawView(view, cols, temp_files=temp_files, rows=int(rows))
+                rows = con.execute(sql).fetchall()[0][0]
+                cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()][1:]
+                return RawView(view, cols, temp_files=temp_files, rows=int(rows), kind="table",
+                               row_column=ROW_COLUMN)
             except duckdb.Error as exc:  # noqa: PERF203 - a handful of attempts at most
                 last_error = exc
                 if "not utf-8 encoded" in str(exc) and not temp_files:
@@ -89,29 +102,48 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
     raise FileProblem(f"not a readable CSV file ({msg})")
 
 
+def json_path(dotted: str) -> str:
+    """The registry's dotted path ('answers.U1') as a JSONPath with quoted keys ('$."answers"."U1"')."""
+    return "$" + "".join('."' + part.replace('"', '\\"') + '"' for part in dotted.split("."))
+
+
 def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
-    """A JSON array of objects or newline-delimited JSON; nested objects are read as structs and
-    reached with the registry's dotted paths."""
+    """A JSON array of objects or newline-delimited JSON; nested objects are reached with the
+    registry's dotted paths. Every value is taken as its text (4 -> '4', "4" -> '4', a nested
+    object -> its JSON), in one pass and without schema inference: the registry already says
+    which paths to read, and an inferred schema would need a full extra pass to be safe against
+    a field whose type changes deep in the file."""
     if path.stat().st_size == 0:
         raise FileProblem("the file is empty (0 bytes)")
-    sql = (
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM "
-        f"read_json({_quote(path)}, format = 'auto', sample_size = -1, "
-        "timestampformat = 'NONE', dateformat = 'NONE')"
-    )
+    paths = list(dict.fromkeys(source.columns.values()))
+    listed = "[" + ", ".join(_text(json_path(p)) for p in paths) + "]"
+    columns = ", ".join(f"v[{i}] AS {_ident(p)}" for i, p in enumerate(paths, start=1))
+    src = f"read_json_objects({_quote(path)}, format = 'auto')"
     try:
-        con.execute(sql)
-        described = con.execute(f"DESCRIBE {view}").fetchall()
-        cols = [r[0] for r in described]
-        # Freeze the inferred schema: otherwise every later query re-reads the whole file to infer it.
-        spec = "{" + ", ".join(f"'{name.replace(chr(39), chr(39) * 2)}': '{typ}'" for name, typ, *_ in described) + "}"
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM read_json({_quote(path)}, format = 'auto', "
-            f"columns = {spec}, timestampformat = 'NONE', dateformat = 'NONE')"
-        )
+        rows = con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) AS {ROW_COLUMN}, "
+            f"{columns} FROM (SELECT json_extract_string(json, {listed}) AS v FROM {src})"
+        ).fetchall()[0][0]
+        # A path holding no value anywhere is either absent or always null: ask the file which
+        # (rare: only then is it read a second time).
+        counts = con.execute(
+            f"SELECT {', '.join(f'count({_ident(p)})' for p in paths)} FROM {view}").fetchall()[0] if paths else ()
+        empty = [p for p, n in zip(paths, counts) if n == 0]
+        absent: set[str] = set()
+        if empty and rows:
+            exists = con.execute(
+                f"SELECT {', '.join(f'bool_or(json_exists(json, {_text(json_path(p))}))' for p in empty)} "
+                f"FROM {src}").fetchall()[0]
+            absent = {p for p, e in zip(empty, exists) if not e}
     except duckdb.Error as exc:
+        con.execute(f"DROP TABLE IF EXISTS {view}")
         raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]})") from exc
-    return RawView(view, cols, is_json=True)
+    return RawView(view, [p for p in paths if p not in absent], is_json=True, rows=int(rows), kind="table",
+                   row_column=ROW_COLUMN)
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _cell_text(value: object) -> str | None:
