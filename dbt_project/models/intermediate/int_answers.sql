@@ -1,9 +1,9 @@
 -- One row per response x unsur: the raw answer, its normalised label, and its score 1-4 (NULL
--- when missing or invalid). answer_status: 'valid' (scored), 'missing' (blank, or "tidak tahu" /
--- "tidak berlaku": no score, not a zero), 'invalid' (reason_code score_out_of_range or
--- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
--- the generic ('*') labels.
-{{ config(**periode_config('periode_declared')) }}
+-- when missing or invalid), as classified once per distinct raw answer in int_answer_values.
+-- A view: at 10 million responses this is 90 million rows, and nothing needs them stored; the
+-- quarantine reads its invalid answers from it, the per-response scores are in
+-- int_answer_summary.
+{{ config(materialized='view') }}
 
 with responses as (
 
@@ -14,7 +14,6 @@ with responses as (
         u_{{ k }}{{ "," if not loop.last }}
         {% endfor %}
     from {{ ref('stg_raw__responses') }}
-    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -24,19 +23,8 @@ unsur as (
 
 ),
 
-labels as (
-
-    select
-        unsur,
-        {{ normalise_label('label') }} as label_normalised,
-        score
-    from {{ ref('answer_labels') }}
-
-),
-
 unpivoted as (
 
-    -- one scan of the responses; the 9-row unsur seed picks the column (portable, no UNPIVOT)
     select
         r.response_id,
         r.periode_declared,
@@ -50,78 +38,20 @@ unpivoted as (
     from responses as r
     cross join unsur as u
 
-),
-
-normalised as (
-
-    select
-        response_id,
-        periode_declared,
-        unsur,
-        urutan,
-        raw_value,
-        {{ normalise_label('raw_value') }} as label_normalised
-    from unpivoted
-
-),
-
-read_as_number as (
-
-    select
-        *,
-        coalesce({{ numeric_text_value('label_normalised') }}, {{ leading_number('label_normalised') }}) as number_value
-    from normalised
-
-),
-
-matched as (
-
-    select
-        n.*,
-        coalesce(own.label_normalised, generic.label_normalised) is not null as is_known_label,
-        case when own.label_normalised is not null then own.score else generic.score end as label_score
-    from read_as_number as n
-    left join labels as own
-        on own.unsur = n.unsur
-       and own.label_normalised = n.label_normalised
-    left join labels as generic
-        on generic.unsur = '*'
-       and generic.label_normalised = n.label_normalised
-
-),
-
-classified as (
-
-    select
-        *,
-        case
-            when label_normalised is null then 'missing'
-            when number_value is not null then
-                case when number_value in (1, 2, 3, 4) then 'valid' else 'invalid' end
-            when is_known_label then
-                case when label_score is null then 'missing' else 'valid' end
-            else 'invalid'
-        end as answer_status
-    from matched
-
 )
 
 select
-    response_id,
-    periode_declared,
-    unsur,
-    urutan,
-    raw_value,
-    label_normalised,
-    case
-        when answer_status <> 'valid' then null
-        when number_value is not null then cast(number_value as integer)
-        else label_score
-    end as score,
-    answer_status,
-    case
-        when answer_status <> 'invalid' then null
-        when number_value is not null then 'score_out_of_range'
-        else 'unknown_label'
-    end as reason_code
-from classified
+    a.response_id,
+    a.periode_declared,
+    a.unsur,
+    a.urutan,
+    a.raw_value,
+    v.label_normalised,
+    v.score,
+    coalesce(v.answer_status, 'missing') as answer_status,
+    v.reason_code
+from unpivoted as a
+left join {{ ref('int_answer_values') }} as v
+    on v.periode_declared = a.periode_declared
+   and v.unsur = a.unsur
+   and v.raw_value = a.raw_value

@@ -97,13 +97,11 @@ seragam_respons as (
 
     select
         a.response_id,
-        case when sum(case when a.answer_status = 'valid' then 1 else 0 end) = 9
-                  and min(a.score) = max(a.score) then 1 else 0 end as seragam
-    from {{ ref('int_answers') }} as a
+        case when a.jumlah_jawaban = 9 and a.skor_min = a.skor_max then 1 else 0 end as seragam
+    from {{ ref('int_answer_summary') }} as a
     inner join used as u
         on a.response_id = u.response_id
     where {{ periode_filter('a.periode_declared') }}
-    group by a.response_id
 
 ),
 

@@ -9,10 +9,12 @@ with responses as (
 
 ),
 
-answers as (
+invalid_answers as (
 
-    select * from {{ ref('int_answers') }}
-    where {{ periode_filter('periode_declared') }}
+    select response_id, periode_declared, unsur, raw_value, reason_code
+    from {{ ref('int_answers') }}
+    where answer_status = 'invalid'
+      and {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -25,8 +27,7 @@ answer_issues as (
         raw_value,
         reason_code,
         cast(null as {{ dbt.type_string() }}) as detail
-    from answers
-    where answer_status = 'invalid'
+    from invalid_answers
 
 ),
 
@@ -93,9 +94,9 @@ answer_counts as (
     select
         response_id,
         periode_declared,
-        sum(case when answer_status = 'valid' then 1 else 0 end) as valid_answers
-    from answers
-    group by response_id, periode_declared
+        jumlah_jawaban as valid_answers
+    from {{ ref('int_answer_summary') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 

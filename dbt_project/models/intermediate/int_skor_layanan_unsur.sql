@@ -6,8 +6,8 @@
 
 with used as (
 
-    -- a small integer group key: joining ~9 answers per response to it and grouping by it is
-    -- several times faster than carrying the three text keys through the big join
+    -- a small integer group key: grouping by it is several times faster than carrying the
+    -- three text keys through the join
     select
         response_id,
         periode,
@@ -25,31 +25,55 @@ groups as (
 
 ),
 
-answers as (
+scores as (
 
     -- used rows have periode = periode_declared (a mismatch is quarantined)
-    select response_id, unsur, score, answer_status from {{ ref('int_answers') }}
+    select response_id, {% for k in unsur_keys() %}s_{{ k }}{{ ", " if not loop.last }}{% endfor %}
+    from {{ ref('int_answer_summary') }}
     where {{ periode_filter('periode_declared') }}
+
+),
+
+per_group as (
+
+    -- one pass over the used responses, nine score columns side by side; a used response has
+    -- no invalid answer (it would be quarantined), so an unsur without a score is unanswered
+    {%- set columns = [] -%}
+    {%- for k in unsur_keys() -%}
+        {%- do columns.append('sum(case when s.s_' ~ k ~ ' is not null then 1 else 0 end) as jawaban_' ~ k) -%}
+        {%- do columns.append('sum(case when s.s_' ~ k ~ ' is null then 1 else 0 end) as tidak_menjawab_' ~ k) -%}
+        {%- do columns.append('coalesce(sum(s.s_' ~ k ~ '), 0) as skor_' ~ k) -%}
+        {%- for v in [1, 2, 3, 4] -%}
+            {%- do columns.append('sum(case when s.s_' ~ k ~ ' = ' ~ v ~ ' then 1 else 0 end) as skor_' ~ v ~ '_' ~ k) -%}
+        {%- endfor -%}
+    {%- endfor %}
+    select
+        u.group_id,
+        count(*) as jumlah_responden,
+        {{ columns | join(',\n        ') }}
+    from used as u
+    inner join scores as s
+        on u.response_id = s.response_id
+    group by u.group_id
 
 ),
 
 aggregated as (
 
+    -- back to one row per group x unsur (the 9-row unsur seed picks the columns)
     select
-        u.group_id,
-        a.unsur,
-        count(*) as jumlah_responden,
-        sum(case when a.answer_status = 'valid' then 1 else 0 end) as jumlah_jawaban,
-        sum(case when a.answer_status = 'missing' then 1 else 0 end) as jumlah_tidak_menjawab,
-        coalesce(sum(a.score), 0) as jumlah_skor,
-        sum(case when a.score = 1 then 1 else 0 end) as skor_1,
-        sum(case when a.score = 2 then 1 else 0 end) as skor_2,
-        sum(case when a.score = 3 then 1 else 0 end) as skor_3,
-        sum(case when a.score = 4 then 1 else 0 end) as skor_4
-    from used as u
-    inner join answers as a
-        on u.response_id = a.response_id
-    group by u.group_id, a.unsur
+        p.group_id,
+        x.unsur,
+        p.jumlah_responden,
+        {% for col in ['jawaban', 'tidak_menjawab', 'skor', 'skor_1', 'skor_2', 'skor_3', 'skor_4'] -%}
+        case x.unsur
+            {% for k in unsur_keys() -%}
+            when '{{ k }}' then p.{{ col }}_{{ k }}
+            {% endfor -%}
+        end as {{ {'jawaban': 'jumlah_jawaban', 'tidak_menjawab': 'jumlah_tidak_menjawab', 'skor': 'jumlah_skor'}.get(col, col) }}{{ "," if not loop.last }}
+        {% endfor %}
+    from per_group as p
+    cross join (select unsur from {{ ref('unsur') }}) as x
 
 )
 

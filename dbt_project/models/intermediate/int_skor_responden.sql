@@ -38,15 +38,14 @@ skor as (
     select
         a.response_id,
         {% for u in unsur_keys() -%}
-        max(case when a.unsur = '{{ u }}' then a.score end) as s_{{ u }},
+        a.s_{{ u }},
         {% endfor -%}
-        count(a.score) as jumlah_jawaban,
-        cast(sum(a.score) as double) / nullif(count(a.score), 0) as skor_rata
-    from {{ ref('int_answers') }} as a
+        cast(a.jumlah_jawaban as bigint) as jumlah_jawaban,
+        cast(a.jumlah_skor as double) / nullif(a.jumlah_jawaban, 0) as skor_rata
+    from {{ ref('int_answer_summary') }} as a
     inner join used as u
         on a.response_id = u.response_id
     where {{ periode_filter('a.periode_declared') }}
-    group by a.response_id
 
 )
 
