@@ -25,37 +25,44 @@ loaded_files as (
 
 ),
 
-jenis_kelamin_labels as (
+{#- The demographic texts repeat a few dozen spellings over millions of rows: each distinct
+    text is normalised and looked up once (reading that one column of the lake), and the rows
+    join the result on the text itself, instead of running the regular expressions per row. -#}
+{%- set distinct_raw -%}
+    select distinct nullif(trim(COLUMN), '') as raw
+    from {{ source('raw', 'responses') }}
+    where {{ periode_filter('periode_declared') }}
+      and nullif(trim(COLUMN), '') is not null
+{%- endset %}
 
-    select {{ normalise_label('label') }} as label_normalised, jenis_kelamin
-    from {{ ref('jenis_kelamin_labels') }}
+{% for column, seed, target in [('jenis_kelamin', 'jenis_kelamin_labels', 'jenis_kelamin'),
+                                ('pendidikan', 'pendidikan_labels', 'pendidikan'),
+                                ('pekerjaan', 'pekerjaan_labels', 'pekerjaan')] %}
+{{ column }}_values as (
 
-),
-
-pendidikan_labels as (
-
-    select {{ normalise_label('label') }} as label_normalised, pendidikan
-    from {{ ref('pendidikan_labels') }}
-
-),
-
-pekerjaan_labels as (
-
-    select {{ normalise_label('label') }} as label_normalised, pekerjaan
-    from {{ ref('pekerjaan_labels') }}
-
-),
-
-usia_kelompok as (
-
-    select usia_kelompok, usia_min, usia_max from {{ ref('usia_kelompok') }}
+    select v.raw, l.{{ target }}
+    from ({{ distinct_raw | replace('COLUMN', column) }}) as v
+    inner join {{ ref(seed) }} as l
+        on {{ normalise_label('l.label') }} = {{ normalise_label('v.raw') }}
 
 ),
 
-usia_kelompok_labels as (
+{% endfor %}
+usia_values as (
 
-    select {{ normalise_usia_label('label') }} as label_normalised, usia_kelompok
-    from {{ ref('usia_kelompok_labels') }}
+    select
+        v.raw,
+        v.usia,
+        coalesce(uk.usia_kelompok, ul.usia_kelompok) as usia_kelompok
+    from (
+        select raw, {{ usia_tahun(normalise_label('raw')) }} as usia
+        from ({{ distinct_raw | replace('COLUMN', 'usia') }}) as d
+    ) as v
+    left join {{ ref('usia_kelompok') }} as uk
+        on v.usia between uk.usia_min and uk.usia_max
+    left join {{ ref('usia_kelompok_labels') }} as ul
+        on v.usia is null
+       and {{ normalise_usia_label('ul.label') }} = {{ normalise_usia_label('v.raw') }}
 
 ),
 
@@ -95,8 +102,7 @@ parsed as (
 
     select
         *,
-        {{ submitted_at_wita('submitted_at', 'source_timezone') }} as submitted_at_wita,
-        {{ usia_tahun(normalise_label('usia_raw')) }} as usia
+        {{ submitted_at_wita('submitted_at', 'source_timezone') }} as submitted_at_wita
     from trimmed
 
 )
@@ -123,8 +129,8 @@ select
     p.jenis_kelamin_raw,
     coalesce(jk.jenis_kelamin, 'Tidak diketahui') as jenis_kelamin,
     p.usia_raw,
-    p.usia,
-    coalesce(uk.usia_kelompok, ul.usia_kelompok, 'Tidak diketahui') as usia_kelompok,
+    us.usia,
+    coalesce(us.usia_kelompok, 'Tidak diketahui') as usia_kelompok,
     p.pendidikan_raw,
     coalesce(pd.pendidikan, 'Tidak diketahui') as pendidikan,
     p.pekerjaan_raw,
@@ -132,14 +138,11 @@ select
     p.saran,
     p.respondent_hash
 from parsed as p
-left join jenis_kelamin_labels as jk
-    on jk.label_normalised = {{ normalise_label('p.jenis_kelamin_raw') }}
-left join usia_kelompok as uk
-    on p.usia between uk.usia_min and uk.usia_max
-left join usia_kelompok_labels as ul
-    on p.usia is null
-   and ul.label_normalised = {{ normalise_usia_label('p.usia_raw') }}
-left join pendidikan_labels as pd
-    on pd.label_normalised = {{ normalise_label('p.pendidikan_raw') }}
-left join pekerjaan_labels as pk
-    on pk.label_normalised = {{ normalise_label('p.pekerjaan_raw') }}
+left join jenis_kelamin_values as jk
+    on jk.raw = p.jenis_kelamin_raw
+left join usia_values as us
+    on us.raw = p.usia_raw
+left join pendidikan_values as pd
+    on pd.raw = p.pendidikan_raw
+left join pekerjaan_values as pk
+    on pk.raw = p.pekerjaan_raw
