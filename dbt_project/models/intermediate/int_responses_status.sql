@@ -13,6 +13,25 @@
 -- semester with another survey time is no longer a duplicate).
 {{ config(**periode_config('periode_declared')) }}
 
+{%- set content_columns -%}
+    source_code, periode_declared, opd_kode, submitted_at, jenis_layanan,
+    {% for k in unsur_keys() -%} u_{{ k }}, {% endfor %}
+    jenis_kelamin_raw, usia_raw, pendidikan_raw, pekerjaan_raw, saran,
+    device_id, respondent_hash
+{%- endset %}
+
+{#- The rows without an issue (only they can be used or duplicates), written out where used
+    rather than as a CTE: DuckDB would materialise a CTE read three times, every column of
+    every row. -#}
+{%- set clean -%}
+    (select r.*
+     from {{ ref('stg_raw__responses') }} as r
+     left join issues as i
+         on r.response_id = i.response_id
+     where i.response_id is null
+       and {{ periode_filter('r.periode_declared') }})
+{%- endset %}
+
 with responses as (
 
     select * from {{ ref('stg_raw__responses') }}
@@ -32,51 +51,66 @@ issues as (
 
 ),
 
-flagged as (
+{#- Almost every row is alone in its group: count the groups by hash aggregation first and sort
+    only the rows of groups with more than one row (a window over every row sorts millions). -#}
+repeated_submission_ids as (
 
-    select
-        r.*,
-        coalesce(i.issue_count, 0) as issue_count,
-        i.first_reason_code
-    from responses as r
-    left join issues as i
-        on r.response_id = i.response_id
+    select source_code, periode_declared, submission_id
+    from {{ clean }} as c
+    where submission_id is not null
+    group by source_code, periode_declared, submission_id
+    having count(*) > 1
+
+),
+
+repeated_contents as (
+
+    -- a hash of the content picks the candidates (a collision only adds a candidate; the window
+    -- below compares the columns themselves)
+    select hash({{ content_columns }}) as content_hash
+    from {{ clean }} as c
+    where submission_id is null
+    group by hash({{ content_columns }})
+    having count(*) > 1
 
 ),
 
 by_submission_id as (
 
     select
-        response_id,
+        c.response_id,
         'submission_id' as duplicate_rule,
-        first_value(response_id) over (
-            partition by source_code, periode_declared, submission_id
-            order by file_ingested_at, file_name, file_sha256, row_number
+        first_value(c.response_id) over (
+            partition by c.source_code, c.periode_declared, c.submission_id
+            order by c.file_ingested_at, c.file_name, c.file_sha256, c.row_number
             rows between unbounded preceding and unbounded following
         ) as first_response_id
-    from flagged
-    where issue_count = 0
-      and submission_id is not null
+    from {{ clean }} as c
+    inner join repeated_submission_ids as k
+        on c.source_code = k.source_code
+       and c.periode_declared = k.periode_declared
+       and c.submission_id = k.submission_id
 
 ),
 
 by_content as (
 
     select
-        response_id,
+        c.response_id,
         'content' as duplicate_rule,
-        first_value(response_id) over (
+        first_value(c.response_id) over (
             partition by
-                source_code, periode_declared, opd_kode, submitted_at, jenis_layanan,
-                {% for k in unsur_keys() -%} u_{{ k }}, {% endfor %}
-                jenis_kelamin_raw, usia_raw, pendidikan_raw, pekerjaan_raw, saran,
-                device_id, respondent_hash
-            order by file_ingested_at, file_name, file_sha256, row_number
+                c.source_code, c.periode_declared, c.opd_kode, c.submitted_at, c.jenis_layanan,
+                {% for k in unsur_keys() -%} c.u_{{ k }}, {% endfor %}
+                c.jenis_kelamin_raw, c.usia_raw, c.pendidikan_raw, c.pekerjaan_raw, c.saran,
+                c.device_id, c.respondent_hash
+            order by c.file_ingested_at, c.file_name, c.file_sha256, c.row_number
             rows between unbounded preceding and unbounded following
         ) as first_response_id
-    from flagged
-    where issue_count = 0
-      and submission_id is null
+    from {{ clean }} as c
+    inner join repeated_contents as k
+        on hash({{ content_columns | replace('\n', ' ') }}) = k.content_hash
+    where c.submission_id is null
 
 ),
 
@@ -89,21 +123,23 @@ deduplicated as (
 )
 
 select
-    f.response_id,
-    f.source_code,
-    f.file_name,
-    f.file_sha256,
-    f.periode_declared,
-    f.row_number,
+    r.response_id,
+    r.source_code,
+    r.file_name,
+    r.file_sha256,
+    r.periode_declared,
+    r.row_number,
     case
-        when f.issue_count > 0 then 'quarantined'
-        when d.first_response_id <> f.response_id then 'duplicate'
+        when i.issue_count > 0 then 'quarantined'
+        when d.first_response_id <> r.response_id then 'duplicate'
         else 'used'
     end as status,
-    f.issue_count,
-    f.first_reason_code,
-    case when d.first_response_id <> f.response_id then d.duplicate_rule end as duplicate_rule,
-    case when d.first_response_id <> f.response_id then d.first_response_id end as duplicate_of
-from flagged as f
+    coalesce(i.issue_count, 0) as issue_count,
+    i.first_reason_code,
+    case when d.first_response_id <> r.response_id then d.duplicate_rule end as duplicate_rule,
+    case when d.first_response_id <> r.response_id then d.first_response_id end as duplicate_of
+from responses as r
+left join issues as i
+    on r.response_id = i.response_id
 left join deduplicated as d
-    on f.response_id = d.response_id
+    on r.response_id = d.response_id
