@@ -27,7 +27,10 @@ def suppress_profile(con: duckdb.DuckDBPyConnection, table: str, min_group: int 
     """Rewrites `table` (an exact per-OPD profile) as the published one: OPD rows plus city rows
     (`level` 'kota', opd_kode NULL, the sums of the OPD rows), `jumlah_responden` and `persen`
     NULL where hidden and `disembunyikan` saying why. Returns counts of hidden cells by reason."""
-    exact = con.execute(f"SELECT periode, opd_kode, dimensi, kategori, jumlah_responden FROM {table}").fetchall()
+    # in a fixed order: where two cells could complete a suppression equally well, the plan takes
+    # the first it meets, and the same data must always hide the same cells
+    exact = con.execute(f"SELECT periode, opd_kode, dimensi, kategori, jumlah_responden FROM {table} "
+                        "ORDER BY periode, opd_kode, dimensi, kategori").fetchall()
     cells: dict[tuple[str, str], dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     for periode, opd, dimensi, kategori, n in exact:
         cells[(periode, dimensi)][opd][_NULL_KATEGORI if kategori is None else kategori] = int(n or 0)
