@@ -22,26 +22,25 @@
 
 with used as (
 
+    -- the used rows carry what the rules need (int_responses_status): no join to the staged rows
     select
-        r.response_id,
-        r.source_code,
-        r.file_name,
-        r.row_number,
-        r.submission_id,
-        r.periode_declared,
-        r.periode,
-        r.opd_kode,
-        r.device_id,
-        r.submitted_at_wita,
+        response_id,
+        source_code,
+        file_name,
+        row_number,
+        submission_id,
+        periode_declared,
+        periode,
+        opd_kode,
+        device_id,
+        submitted_at_wita,
         {% for u in unsur_keys() -%}
-        r.u_{{ u }}{{ "," if not loop.last }}
-        {% endfor %}
-    from {{ ref('stg_raw__responses') }} as r
-    inner join {{ ref('int_responses_status') }} as s
-        on r.response_id = s.response_id
-    where s.status = 'used'
-      and {{ periode_filter('r.periode_declared') }}
-      and {{ periode_filter('s.periode_declared') }}
+        u_{{ u }},
+        {% endfor -%}
+        case when jumlah_jawaban = 9 and skor_min = skor_max then 1 else 0 end as seragam
+    from {{ ref('int_responses_status') }}
+    where status = 'used'
+      and {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -93,28 +92,14 @@ beruntun as (
 
 ),
 
-seragam_respons as (
-
-    select
-        a.response_id,
-        case when a.jumlah_jawaban = 9 and a.skor_min = a.skor_max then 1 else 0 end as seragam
-    from {{ ref('int_answer_summary') }} as a
-    inner join used as u
-        on a.response_id = u.response_id
-    where {{ periode_filter('a.periode_declared') }}
-
-),
-
 unit as (
 
     select
         u.periode_declared,
         u.opd_kode,
         count(*) as jumlah,
-        sum(s.seragam) as jumlah_seragam
+        sum(u.seragam) as jumlah_seragam
     from used as u
-    inner join seragam_respons as s
-        on u.response_id = s.response_id
     group by u.periode_declared, u.opd_kode
 
 ),
@@ -169,12 +154,10 @@ hits as (
             || cast(cast(floor(t.tingkat_kota_lain * 1000 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
             || ' % (batas selisih {{ selisih * 100 }} poin)' as alasan
     from used as u
-    inner join seragam_respons as s
-        on u.response_id = s.response_id
     inner join unit_vs_kota as t
         on u.periode_declared = t.periode_declared
        and u.opd_kode = t.opd_kode
-    where s.seragam = 1
+    where u.seragam = 1
       and t.jumlah >= {{ min_responden }}
       and t.tingkat_kota_lain is not null
       and t.tingkat_unit > t.tingkat_kota_lain + {{ selisih }}

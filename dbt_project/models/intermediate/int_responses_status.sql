@@ -39,6 +39,13 @@ with responses as (
 
 ),
 
+answer_summary as (
+
+    select * from {{ ref('int_answer_summary') }}
+    where {{ periode_filter('periode_declared') }}
+
+),
+
 issues as (
 
     select
@@ -137,9 +144,33 @@ select
     coalesce(i.issue_count, 0) as issue_count,
     i.first_reason_code,
     case when d.first_response_id <> r.response_id then d.duplicate_rule end as duplicate_rule,
-    case when d.first_response_id <> r.response_id then d.first_response_id end as duplicate_of
+    case when d.first_response_id <> r.response_id then d.first_response_id end as duplicate_of,
+    -- what the models after this one read, so that none of them joins the staged rows or the
+    -- answer summary again (each such join is millions of rows on a text key)
+    r.periode,
+    r.opd_kode,
+    r.jenis_layanan,
+    r.submission_id,
+    r.device_id,
+    r.submitted_at_wita,
+    r.jenis_kelamin,
+    r.usia_kelompok,
+    r.pendidikan,
+    r.pekerjaan,
+    {% for k in unsur_keys() -%}
+    r.u_{{ k }},
+    {% endfor -%}
+    {% for k in unsur_keys() -%}
+    a.s_{{ k }},
+    {% endfor -%}
+    a.jumlah_jawaban,
+    a.jumlah_skor,
+    a.skor_min,
+    a.skor_max
 from responses as r
 left join issues as i
     on r.response_id = i.response_id
 left join deduplicated as d
     on r.response_id = d.response_id
+left join answer_summary as a
+    on r.response_id = a.response_id

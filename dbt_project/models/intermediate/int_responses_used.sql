@@ -1,26 +1,26 @@
 -- The responses that count: status 'used' (no issue, not a duplicate), with what the index is
--- grouped by and the normalised respondent profile. No personal data.
+-- grouped by, the normalised respondent profile and the nine scores. No personal data.
 {{ config(**periode_config('periode_declared')) }}
 
 select
-    r.response_id,
-    r.source_code,
-    r.periode_declared,
-    r.periode,
-    r.opd_kode,
-    r.jenis_layanan,
-    r.submitted_at_wita,
-    r.jenis_kelamin,
-    r.usia_kelompok,
-    r.pendidikan,
-    r.pekerjaan
-from {{ ref('stg_raw__responses') }} as r
-inner join {{ ref('int_responses_status') }} as s
-    on r.response_id = s.response_id
+    s.response_id,
+    s.source_code,
+    s.periode_declared,
+    s.periode,
+    s.opd_kode,
+    s.jenis_layanan,
+    s.submitted_at_wita,
+    s.jenis_kelamin,
+    s.usia_kelompok,
+    s.pendidikan,
+    s.pekerjaan,
+    {% for k in unsur_keys() -%}
+    s.s_{{ k }}{{ "," if not loop.last }}
+    {% endfor %}
+from {{ ref('int_responses_status') }} as s
 where s.status = 'used'
   -- policy for marked (suspicious) responses, var kebijakan_ditandai (macros/trust.sql):
   -- 'hitung' counts them (default), 'kecualikan' leaves them out of the published index
   and ('{{ kebijakan_ditandai() }}' = 'hitung'
-       or r.response_id not in (select response_id from {{ ref('int_respons_ditandai') }}))
-  and {{ periode_filter('r.periode_declared') }}
+       or s.response_id not in (select response_id from {{ ref('int_respons_ditandai') }}))
   and {{ periode_filter('s.periode_declared') }}

@@ -13,6 +13,9 @@ with used as (
         periode,
         opd_kode,
         jenis_layanan,
+        {% for k in unsur_keys() -%}
+        s_{{ k }},
+        {% endfor -%}
         dense_rank() over (order by periode, opd_kode, jenis_layanan) as group_id
     from {{ ref('int_responses_used') }}
     where {{ periode_filter('periode') }}
@@ -22,15 +25,6 @@ with used as (
 groups as (
 
     select distinct group_id, periode, opd_kode, jenis_layanan from used
-
-),
-
-scores as (
-
-    -- used rows have periode = periode_declared (a mismatch is quarantined)
-    select response_id, {% for k in unsur_keys() %}s_{{ k }}{{ ", " if not loop.last }}{% endfor %}
-    from {{ ref('int_answer_summary') }}
-    where {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -48,13 +42,11 @@ per_group as (
         {%- endfor -%}
     {%- endfor %}
     select
-        u.group_id,
+        s.group_id,
         count(*) as jumlah_responden,
         {{ columns | join(',\n        ') }}
-    from used as u
-    inner join scores as s
-        on u.response_id = s.response_id
-    group by u.group_id
+    from used as s
+    group by s.group_id
 
 ),
 

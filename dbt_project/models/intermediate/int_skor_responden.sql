@@ -8,19 +8,11 @@
 
 with used as (
 
-    select
-        r.response_id,
-        r.source_code,
-        r.periode_declared,
-        r.periode,
-        r.opd_kode,
-        r.jenis_layanan
-    from {{ ref('stg_raw__responses') }} as r
-    inner join {{ ref('int_responses_status') }} as s
-        on r.response_id = s.response_id
-    where s.status = 'used'
-      and {{ periode_filter('r.periode_declared') }}
-      and {{ periode_filter('s.periode_declared') }}
+    -- the used rows carry their scores (int_responses_status): no join to the answers
+    select *
+    from {{ ref('int_responses_status') }}
+    where status = 'used'
+      and {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -30,22 +22,6 @@ ditandai as (
     from {{ ref('int_respons_ditandai') }}
     where {{ periode_filter('periode_declared') }}
     group by response_id
-
-),
-
-skor as (
-
-    select
-        a.response_id,
-        {% for u in unsur_keys() -%}
-        a.s_{{ u }},
-        {% endfor -%}
-        cast(a.jumlah_jawaban as bigint) as jumlah_jawaban,
-        cast(a.jumlah_skor as double) / nullif(a.jumlah_jawaban, 0) as skor_rata
-    from {{ ref('int_answer_summary') }} as a
-    inner join used as u
-        on a.response_id = u.response_id
-    where {{ periode_filter('a.periode_declared') }}
 
 )
 
@@ -64,13 +40,11 @@ select
     d.response_id is null as dihitung,
     {%- endif %}
     {% for u in unsur_keys() -%}
-    s.s_{{ u }},
+    u.s_{{ u }},
     {% endfor -%}
-    s.jumlah_jawaban,
-    s.skor_rata,
-    s.skor_rata * 25 as nilai_responden
+    cast(u.jumlah_jawaban as bigint) as jumlah_jawaban,
+    cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) as skor_rata,
+    cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) * 25 as nilai_responden
 from used as u
-inner join skor as s
-    on u.response_id = s.response_id
 left join ditandai as d
     on u.response_id = d.response_id
