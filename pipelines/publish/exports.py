@@ -36,7 +36,7 @@ SHEET_ORDER = ("ikm_kota", "ikm_kota_unsur", "ikm_opd", "ikm_unsur", "ikm_layana
 # the Parquet file. Writing XLSX costs ~30 000 cells/s (openpyxl), so the cap keeps the exports at
 # seconds instead of minutes at 10 million responses. Never above Excel's own limit.
 EXCEL_ROW_LIMIT = 1_048_575  # Excel's sheet limit, less the header
-XLSX_MAX_ROWS = min(int(os.environ.get("SKM_XLSX_MAX_ROWS", "10000")), EXCEL_ROW_LIMIT)
+XLSX_MAX_ROWS = min(int(os.environ.get("SKM_XLSX_MAX_ROWS", "1000")), EXCEL_ROW_LIMIT)
 XLSX_NAME = "skm-{periode}.xlsx"
 _BATCH = 10_000
 _PERIODE = re.compile(r"^\d{4}-S[12]$")
