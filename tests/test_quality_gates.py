@@ -132,3 +132,29 @@ def test_publishing_alone_is_refused(estate: Path):
     assert "did not run in this run" in failure.event_specific_data.error.message or \
         "not run" in str(failure.event_specific_data.error)
     assert sha(published) == before
+
+
+def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
+    """The gate itself, on a warehouse built by hand: an e-mail in one mart's text column and a
+    column named like personal data are each named; a clean mart passes."""
+    from pipelines.quality.checks import no_personal_data_in_marts
+
+    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
+    (tmp_path / "warehouse").mkdir()
+    with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb")) as con:
+        con.execute("CREATE SCHEMA marts")
+        con.execute("CREATE TABLE marts.ikm_opd (opd_kode VARCHAR, mutu VARCHAR, nilai_ikm DOUBLE)")
+        con.execute("INSERT INTO marts.ikm_opd VALUES ('RSUD', 'B', 80.1)")
+        con.execute("CREATE TABLE marts.saran (periode VARCHAR, saran VARCHAR)")
+        con.execute("INSERT INTO marts.saran SELECT '2025-S1', 'pelayanan baik ' || i FROM range(1000) t(i)")
+    clean = no_personal_data_in_marts()
+    assert clean.passed, clean.description
+
+    with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb")) as con:
+        con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'hubungi saya di budi.s@example.co.id')")
+        con.execute("CREATE TABLE marts.kontak (no_hp VARCHAR)")
+    found = no_personal_data_in_marts()
+    assert not found.passed
+    assert "saran.saran (e-mail-shaped value)" in found.description
+    assert "kontak.no_hp (column name)" in found.description
+    assert "ikm_opd" not in found.description

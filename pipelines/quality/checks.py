@@ -123,6 +123,11 @@ def every_source_delivered() -> AssetCheckResult:
     )
 
 
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
 @asset_check(asset=mart_key("ikm_kota"), blocking=True,
              description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
                          "e-mail, phone or NIK-shaped value in a text column.")
@@ -133,18 +138,22 @@ def no_personal_data_in_marts() -> AssetCheckResult:
             "SELECT table_name, column_name, data_type FROM information_schema.columns "
             "WHERE table_schema = 'marts' ORDER BY table_name, ordinal_position"
         ).fetchall()
+        scanned: dict[str, list[str]] = {}
         for table, column, dtype in cols:
             if column.lower() in PII_COLUMN_NAMES:
                 findings.append((table, column, "column name"))
-            if dtype != "VARCHAR" or column.lower().endswith(IDENTIFIER_SUFFIXES):
-                continue
-            for label, pattern in PII_VALUE_PATTERNS.items():
-                hit = con.execute(
-                    f'SELECT "{column}" FROM marts."{table}" WHERE regexp_matches("{column}", ?) LIMIT 1',
-                    [pattern],
-                ).fetchone()
-                if hit:
-                    findings.append((table, column, f"{label}-shaped value"))
+            if dtype == "VARCHAR" and not column.lower().endswith(IDENTIFIER_SUFFIXES):
+                scanned.setdefault(table, []).append(column)
+        # one scan per table for every text column and pattern (saran alone is millions of rows)
+        labels = list(PII_VALUE_PATTERNS)
+        for table, columns in scanned.items():
+            probes = [(c, label) for c in columns for label in labels]
+            hits = con.execute(
+                f'SELECT {", ".join(f"bool_or(regexp_matches({_ident(c)}, ?))" for c, _ in probes)} '
+                f'FROM marts.{_ident(table)}',
+                [PII_VALUE_PATTERNS[label] for _, label in probes],
+            ).fetchall()[0]
+            findings += [(table, c, f"{label}-shaped value") for (c, label), hit in zip(probes, hits) if hit]
     return AssetCheckResult(
         passed=not findings,
         description=("personal data in " + ", ".join(f"{t}.{c} ({why})" for t, c, why in findings))
