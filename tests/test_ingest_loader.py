@@ -266,3 +266,23 @@ def test_a_semester_run_touches_only_that_semesters_files(data_dir: Path):
     assert len(lake_rows(data_dir / "warehouse/raw")) == 3 + 5
     run(data_dir)  # a full run notices the S1 file is gone
     assert files_log(data_dir / "warehouse/raw")["dpmptsp_web/2025-S1/export.csv"]["status"] == "removed"
+
+
+def test_bytes_that_fail_in_one_source_still_load_in_the_source_they_belong_to(data_dir: Path):
+    """Files load in parallel after the duplicate decisions are made in file order: when the
+    'original' of a byte-identical pair fails (a puskesmas export dropped in the DPMPTSP folder
+    by mistake), the copy in the right folder is loaded, not skipped as its duplicate."""
+    pusk = BY_CODE["puskesmas_web"]
+    right = data_dir / "raw/puskesmas_web/2025-S1/export.csv"
+    headers = list(pusk.columns.values())
+    write_web_csv(right, [r[:len(headers)] for r in _web_rows(3)], headers=headers)
+    wrong = data_dir / "raw/dpmptsp_web/2025-S1/export.csv"
+    wrong.parent.mkdir(parents=True)
+    shutil.copy(right, wrong)
+    run(data_dir)
+    log = files_log(data_dir / "warehouse/raw")
+    assert log["dpmptsp_web/2025-S1/export.csv"]["status"] == "error"
+    assert "required column(s) missing" in log["dpmptsp_web/2025-S1/export.csv"]["message"]
+    assert log["puskesmas_web/2025-S1/export.csv"]["status"] == "loaded"
+    assert log["puskesmas_web/2025-S1/export.csv"]["rows_read"] == 3
+    assert [r["row_number"] for r in lake_rows(data_dir / "warehouse/raw")] == [1, 2, 3]

@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections.abc import Collection, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -200,6 +201,44 @@ def _was_loaded(prev: FileRecord | None, sha: str) -> bool:
 
 
 @dataclass
+class _Load:
+    rec: FileRecord
+    source: Source
+    path: Path
+    target: Path
+
+
+def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], salt: str, workers: int | None = None) -> None:
+    """Load the files, several at a time: reading a file and numbering its rows is single-threaded
+    in DuckDB, so one file per core keeps every core busy. Each load has its own cursor; a
+    failure is recorded on its file, the others go on."""
+
+    def run(job: _Load) -> None:
+        rec, source = job.rec, job.source
+        cur = con.cursor()
+        try:
+            rec.rows_read, rec.rows_blank = load_file(cur, source, job.path, rec.file_name, rec.file_sha256,
+                                                      rec.periode_declared, job.target, salt)
+        except FileProblem as exc:
+            rec.status, rec.message = "error", f"{source.landing}/{rec.file_name}: {exc}"
+            job.target.unlink(missing_ok=True)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
+            rec.status = "error"
+            rec.message = f"{source.landing}/{rec.file_name}: unreadable ({exc.__class__.__name__}: {exc})"
+            job.target.unlink(missing_ok=True)
+        finally:
+            cur.close()
+
+    workers = workers or int(os.environ.get("SKM_INGEST_WORKERS", "0")) or os.cpu_count() or 1
+    if workers == 1 or len(jobs) < 2:
+        for job in jobs:
+            run(job)
+        return
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        list(pool.map(run, jobs))
+
+
+@dataclass
 class IngestResult:
     files: list[FileRecord]
 
@@ -235,6 +274,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
     (lake / "responses").mkdir(parents=True, exist_ok=True)
     seen_keys: set[tuple[str, str]] = set()
     stale: list[tuple[str, str | None]] = []  # (source, sha) of replaced or removed files
+    jobs: list[_Load] = []  # decided in file order above, loaded in parallel below
     try:
         for source in sources:
             csha = config_sha(source)
@@ -266,18 +306,32 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                 elif prev and prev.status == "loaded" and prev.config_sha == csha and target.exists():
                     rec = prev  # unchanged file, unchanged registry entry: nothing to do
                 else:
-                    try:
-                        rec.rows_read, rec.rows_blank = load_file(con, source, path, name, sha, periode, target, salt)
-                    except FileProblem as exc:
-                        rec.status, rec.message = "error", f"{source.landing}/{name}: {exc}"
-                        target.unlink(missing_ok=True)
-                    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the rest
-                        rec.status = "error"
-                        rec.message = f"{source.landing}/{name}: unreadable ({exc.__class__.__name__}: {exc})"
-                        target.unlink(missing_ok=True)
+                    jobs.append(_Load(rec, source, path, target))
                 if rec.status == "loaded":
                     loaded_sha[sha] = f"{source.code}/{name}"
                 records.append(rec)
+        _run_loads(con, jobs, salt)
+        # A file whose load failed is no original: the first later copy of its bytes is loaded
+        # in its place (sequentially, in the order above; rare).
+        failed = {j.rec.file_sha256 for j in jobs if j.rec.status == "error"}
+        for sha in failed:
+            loaded_sha.pop(sha, None)
+            copies = [r for r in records if r.status == "duplicate_file" and r.file_sha256 == sha]
+            for copy in copies:
+                src = next(x for x in sources if x.code == copy.source_code)
+                if sha in loaded_sha:
+                    copy.message = (f"{src.landing}/{copy.file_name}: same content as {loaded_sha[sha]}; "
+                                    "not loaded again")
+                elif copy.periode_declared is None or not PERIODE_DIR.match(copy.periode_declared):
+                    copy.status, copy.periode_declared = "error", None
+                    copy.message = (f"{src.landing}/{copy.file_name}: not in a periode folder; put it in "
+                                    f"{src.landing}/<YYYY-S1|YYYY-S2>/")
+                else:
+                    copy.status, copy.message = "loaded", None
+                    _run_loads(con, [_Load(copy, src, src.landing_dir(data_dir) / copy.file_name,
+                                           lake / "responses" / src.code / f"{sha}.parquet")], salt, workers=1)
+                    if copy.status == "loaded":
+                        loaded_sha[sha] = f"{copy.source_code}/{copy.file_name}"
         for key, prev in prev_current.items():
             if key not in seen_keys and prev.status == "loaded" and in_scope(prev.file_name):
                 prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
