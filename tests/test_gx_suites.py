@@ -46,7 +46,7 @@ def build_warehouse(db: Path) -> None:
 
         -- mostly 3 and 4, some 2, one source better than the other: like real survey answers
         CREATE TABLE intermediate.int_answers AS
-        SELECT r.response_id, u.unsur,
+        SELECT r.response_id, r.source_code, r.periode_declared, u.unsur,
                CASE WHEN (r.n * 7 + u.urutan * 3 + r.k) % 10 < 1 THEN 2
                     WHEN (r.n * 7 + u.urutan * 3 + r.k) % 10 < 5 + 3 * r.k THEN 3 ELSE 4 END AS score,
                'valid' AS answer_status

@@ -80,7 +80,7 @@ PROFILES: dict[str, Profile] = {
               "quarantined or duplicate): how many answers were scored, missing, invalid, and their spread.",
         keys=("source_code", "periode_declared", "unsur"),
         sql="""
-            SELECT r.source_code, r.periode_declared, a.unsur,
+            SELECT a.source_code, a.periode_declared, a.unsur,
                    CAST(count(*) AS BIGINT) AS answers,
                    CAST(count(*) FILTER (WHERE a.answer_status = 'valid') AS BIGINT) AS answered,
                    CAST(count(*) FILTER (WHERE a.answer_status = 'missing') AS BIGINT) AS missing,
@@ -95,10 +95,8 @@ PROFILES: dict[str, Profile] = {
                    CAST((count(*) FILTER (WHERE a.score = 1) > 0)::INT + (count(*) FILTER (WHERE a.score = 2) > 0)::INT
                         + (count(*) FILTER (WHERE a.score = 3) > 0)::INT
                         + (count(*) FILTER (WHERE a.score = 4) > 0)::INT AS BIGINT) AS distinct_scores
-            FROM intermediate.int_answers AS a
-            JOIN (SELECT response_id, source_code, periode_declared FROM staging.stg_raw__responses) AS r
-                USING (response_id)
-            GROUP BY r.source_code, r.periode_declared, a.unsur
+            FROM intermediate.int_answers AS a  -- carries source_code: no 90 M x 10 M join at 10 M responses
+            GROUP BY a.source_code, a.periode_declared, a.unsur
             ORDER BY 1, 2, 3
         """,
     ),

@@ -9,6 +9,7 @@ with responses as (
 
     select
         response_id,
+        source_code,
         periode_declared,
         {% for k in unsur_keys() -%}
         u_{{ k }}{{ "," if not loop.last }}
@@ -27,6 +28,7 @@ unpivoted as (
 
     select
         r.response_id,
+        r.source_code,
         r.periode_declared,
         u.unsur,
         u.urutan,
@@ -42,6 +44,7 @@ unpivoted as (
 
 select
     a.response_id,
+    a.source_code,
     a.periode_declared,
     a.unsur,
     a.urutan,
