@@ -4,6 +4,17 @@
     {{ return(['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'sarana', 'pengaduan']) }}
 {%- endmacro %}
 
+{#- The column of the given unsur among nine side by side: `unsur_column('r.u_', 'u.unsur')` is
+    r.u_persyaratan when u.unsur = 'persyaratan', and so on. Crossed with the 9-row unsur seed it
+    unpivots in one scan (portable: no UNPIVOT). -#}
+{% macro unsur_column(prefix, unsur_expr) -%}
+    case {{ unsur_expr }}
+        {% for k in unsur_keys() -%}
+        when '{{ k }}' then {{ prefix }}{{ k }}
+        {% endfor -%}
+    end
+{%- endmacro %}
+
 {#- The weight of one unsur, from the `weight_mode` var: 'exact' = 1/9 (published), '0.111' and
     '0.11' reproduce legacy reports made with the rounded weights of the regulation's examples. -#}
 {% macro unsur_bobot() -%}

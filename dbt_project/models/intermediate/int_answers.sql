@@ -32,11 +32,7 @@ unpivoted as (
         r.periode_declared,
         u.unsur,
         u.urutan,
-        case u.unsur
-            {% for k in unsur_keys() -%}
-            when '{{ k }}' then r.u_{{ k }}
-            {% endfor -%}
-        end as raw_value
+        {{ unsur_column('r.u_', 'u.unsur') }} as raw_value
     from responses as r
     cross join unsur as u
 

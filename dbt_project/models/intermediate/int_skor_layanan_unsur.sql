@@ -58,11 +58,7 @@ aggregated as (
         x.unsur,
         p.jumlah_responden,
         {% for col in ['jawaban', 'tidak_menjawab', 'skor', 'skor_1', 'skor_2', 'skor_3', 'skor_4'] -%}
-        case x.unsur
-            {% for k in unsur_keys() -%}
-            when '{{ k }}' then p.{{ col }}_{{ k }}
-            {% endfor -%}
-        end as {{ {'jawaban': 'jumlah_jawaban', 'tidak_menjawab': 'jumlah_tidak_menjawab', 'skor': 'jumlah_skor'}.get(col, col) }}{{ "," if not loop.last }}
+        {{ unsur_column('p.' ~ col ~ '_', 'x.unsur') }} as {{ {'jawaban': 'jumlah_jawaban', 'tidak_menjawab': 'jumlah_tidak_menjawab', 'skor': 'jumlah_skor'}.get(col, col) }}{{ "," if not loop.last }}
         {% endfor %}
     from per_group as p
     cross join (select unsur from {{ ref('unsur') }}) as x
