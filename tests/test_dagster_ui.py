@@ -3,7 +3,7 @@ webserver's GraphQL API the way the UI drives it, and the asset graph rendered b
 
 The tests share one server (module fixture) and run in order: the sensor's first tick, a run
 launched through the API, a file dropped into a landing folder, the UI's lineage page (Chromium
-driven over the DevTools protocol, tests/headless_chromium.py). Artefacts
+driven over the DevTools protocol, pipelines/publish/report/chromium.py). Artefacts
 (server log, DOM, screenshot) are kept in artifacts/ui/.
 """
 
@@ -20,11 +20,11 @@ from urllib.parse import quote
 import duckdb
 import pytest
 
+from pipelines.publish.report.chromium import HeadlessChromium
 from pipelines.registry import load_registry
 from pipelines.settings import REPO_ROOT
 from tests.conftest import make_data_dir
 from tests.dagster_server import DagsterServer
-from tests.headless_chromium import Chromium
 
 pytestmark = pytest.mark.slow
 
@@ -230,6 +230,20 @@ def chromium() -> str | None:
     return found or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 
 
+def wait_for(page: HeadlessChromium, drawn, timeout: float, settle: float = 1.0) -> str:
+    """Poll the DOM until `drawn(html)` holds, then once more after `settle` seconds (the graph
+    animates into place); returns the last DOM either way, for the test's own assertions."""
+    deadline = time.monotonic() + timeout
+    dom = page.html()
+    while not drawn(dom) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        dom = page.html()
+    if drawn(dom):
+        time.sleep(settle)
+        dom = page.html()
+    return dom
+
+
 ASSET_NODES = "query { assetNodes { assetKey { path } groupName } }"
 
 
@@ -257,9 +271,9 @@ def test_asset_graph_renders_in_chromium(estate: Estate):
     shot = ARTIFACTS / "asset-graph.png"
     shot.unlink(missing_ok=True)
     # The UI lays out 50 assets or more in a Web Worker: on a busy 2-core machine that takes a while.
-    with Chromium(browser, *WINDOW, profile=estate.tmp / "chromium") as page:
-        page.goto(url)
-        dom = page.wait_for(drawn, timeout=GRAPH_TIMEOUT)
+    with HeadlessChromium(browser, *WINDOW, profile=estate.tmp / "chromium") as page:
+        page.goto(url, wait_load=False)
+        dom = wait_for(page, drawn, timeout=GRAPH_TIMEOUT)
         (ARTIFACTS / "asset-graph.html").write_text(dom)
         page.screenshot(shot)
 

@@ -25,6 +25,7 @@ from pipelines.publish.report.build import (
     chromium_binary,
     city_profile,
     opd_profile,
+    print_pdfs,
     profile_plan,
     run_chromium,
 )
@@ -350,6 +351,21 @@ def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tm
     assert {r.pdf_status for r in out["2025-S2"]} == {"dilewati: chromium tidak terpasang"}
     assert all(r.html.exists() and r.pdf is None for r in out["2025-S2"])
     assert not list((tmp_path / "laporan").rglob("*.pdf"))
+
+
+@needs_chromium
+def test_one_browser_prints_every_page_and_a_page_that_fails_does_not_stop_the_rest(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
+    for name in ("a", "c"):
+        (tmp_path / f"{name}.html").write_text(f"<html><style>@page{{size:A4}}</style><body><h1>Laporan {name}</h1></body></html>")
+    pages = [(tmp_path / f"{n}.html", tmp_path / f"{n}.pdf") for n in ("a", "b", "c")]  # b.html is missing
+    statuses = print_pdfs(pages)
+    assert statuses[0] == statuses[2] == "ditulis"
+    assert statuses[1].startswith("gagal:") and "ERR_FILE_NOT_FOUND" in statuses[1]
+    for n in ("a", "c"):
+        pdf = (tmp_path / f"{n}.pdf").read_bytes()
+        assert pdf[:5] == b"%PDF-" and b"/MediaBox [0 0 594.95996 841.91998]" in pdf  # A4, from @page
+    assert not (tmp_path / "b.pdf").exists()
 
 
 def test_a_failing_chromium_is_recorded_not_raised(tmp_path, monkeypatch):

@@ -21,7 +21,6 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,7 @@ import duckdb
 
 from pipelines.publish.exports import published_periodes, replace_dir, staging_dir
 from pipelines.publish.report import charts
+from pipelines.publish.report.chromium import FLAGS, ChromiumError, HeadlessChromium
 from pipelines.publish.report.fmt import (
     MIN_GROUP,
     Group,
@@ -450,45 +450,45 @@ def chromium_binary() -> str | None:
     return os.environ.get("SKM_CHROMIUM") or shutil.which("chromium")
 
 
-CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync")
-
-
 def run_chromium(args: list[str], url: str, timeout: float = 120,
                  binary: str | None = None) -> subprocess.CompletedProcess:
-    """One headless Chromium with a fresh profile directory (removed afterwards)."""
+    """One headless Chromium command (`--dump-dom`, `--screenshot`) with a fresh profile directory
+    (removed afterwards); the tests look at the static pages with it."""
     binary = binary or chromium_binary()
     if binary is None:
         raise FileNotFoundError("chromium is not installed")
     profile = tempfile.mkdtemp(prefix="skm-chromium-")
     try:
-        return subprocess.run([binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args, url],
+        return subprocess.run([binary, *FLAGS, f"--user-data-dir={profile}", *args, url],
                               capture_output=True, text=True, timeout=timeout, check=False)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def html_to_pdf(html: Path, pdf: Path, binary: str | None = None) -> str:
-    """Print `html` to `pdf`; returns the status to record. Never raises for Chromium's sake."""
+def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None) -> list[str]:
+    """Print each (html, pdf) pair with one browser; returns each page's status to record. Never
+    raises for Chromium's sake: a report without its PDF is still a report."""
     if os.environ.get("SKM_LAPORAN_PDF", "1") == "0":
-        return "dilewati: SKM_LAPORAN_PDF=0"
+        return ["dilewati: SKM_LAPORAN_PDF=0"] * len(pages)
     binary = binary or chromium_binary()
     if binary is None:
-        return "dilewati: chromium tidak terpasang"
-    pdf.unlink(missing_ok=True)
+        return ["dilewati: chromium tidak terpasang"] * len(pages)
+    statuses: list[str] = []
     try:
-        proc = run_chromium(["--no-pdf-header-footer", f"--print-to-pdf={pdf}"], html.resolve().as_uri(),
-                            binary=binary)
-    except (OSError, subprocess.SubprocessError) as exc:
-        return f"gagal: {type(exc).__name__}: {exc}"
-    if not pdf.exists() or pdf.stat().st_size == 0:
-        tail = " ".join((proc.stderr or "").strip().splitlines()[-2:])
-        return f"gagal: chromium exit {proc.returncode}: {tail[:300]}"
-    return "ditulis"
+        with HeadlessChromium(binary) as browser:
+            for html, pdf in pages:
+                pdf.unlink(missing_ok=True)
+                try:
+                    browser.print_pdf(html, pdf)
+                    statuses.append("ditulis" if pdf.exists() and pdf.stat().st_size > 0 else "gagal: PDF kosong")
+                except Exception as exc:  # noqa: BLE001 - recorded per page; the next page is tried
+                    statuses.append(f"gagal: {type(exc).__name__}: {str(exc)[:300]}")
+    except (OSError, ChromiumError) as exc:
+        statuses += [f"gagal: {exc}"] * (len(pages) - len(statuses))
+    return statuses
 
 
-def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True,
-                  workers: int | None = None) -> list[ReportFile]:
+def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True) -> list[ReportFile]:
     """The city page and every OPD page of one periode into `out_dir` (replaced as a whole)."""
     if not is_periode(periode):
         raise ValueError(f"not a periode label: {periode!r}")
@@ -506,15 +506,10 @@ def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True,
                 continue
             (tmp / f"{name}.html").write_text(render_page(ctx), encoding="utf-8")
             pages.append((name, opd_kode or "kota", ctx["unit_nama"], _int(ctx["head"].get("jumlah_responden"))))
-        binary = chromium_binary() if pdf else None
-        if not pdf:
-            statuses = ["dilewati: PDF tidak diminta"] * len(pages)
-        elif binary is None:
-            statuses = ["dilewati: chromium tidak terpasang"] * len(pages)
+        if pdf:
+            statuses = print_pdfs([(tmp / f"{name}.html", tmp / f"{name}.pdf") for name, *_ in pages])
         else:
-            with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
-                statuses = list(pool.map(lambda p: html_to_pdf(tmp / f"{p[0]}.html", tmp / f"{p[0]}.pdf", binary),
-                                         pages))
+            statuses = ["dilewati: PDF tidak diminta"] * len(pages)
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
