@@ -38,14 +38,13 @@ PERIODE_MODELS = {
                      "int_skor_layanan_unsur", "int_nrr_opd_unsur", "int_nrr_kota_unsur", "int_ikm_layanan",
                      "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai", "int_skor_responden"},
     "marts": {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden",
-              "quarantine", "duplicates", "saran"},
+              "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas"},
 }
 # tables with a periode that are full tables rebuilt every run: cheap, and right in a semester run
 # even when they look at another semester (ikm_perubahan) - the equality with a full build below
 # covers them
 FULL_PERIODE_TABLES = {"intermediate.int_populasi", "marts.kecukupan_sampel", "marts.ketidakpastian_ikm",
-                       "marts.ikm_perubahan", "marts.respons_ditandai", "marts.ikm_sensitivitas",
-                       "marts.prioritas_unsur"}
+                       "marts.ikm_perubahan", "marts.prioritas_unsur"}
 MARTS = ("ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden", "quarantine",
          "duplicates", "reconciliation", "ingest_files")
 

@@ -152,9 +152,12 @@ def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
 
     with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb")) as con:
         con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'hubungi saya di budi.s@example.co.id')")
+        con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'atau wa 0812-3456-7890')")
         con.execute("CREATE TABLE marts.kontak (no_hp VARCHAR)")
     found = no_personal_data_in_marts()
     assert not found.passed
     assert "saran.saran (e-mail-shaped value)" in found.description
+    assert "saran.saran (phone-shaped value)" in found.description
+    assert "saran.saran (NIK-shaped value)" not in found.description
     assert "kontak.no_hp (column name)" in found.description
     assert "ikm_opd" not in found.description

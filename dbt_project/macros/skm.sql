@@ -4,6 +4,12 @@
     {{ return(['persyaratan', 'prosedur', 'waktu', 'biaya', 'produk', 'kompetensi', 'perilaku', 'sarana', 'pengaduan']) }}
 {%- endmacro %}
 
+{#- The nine answer (or score) columns as a list: `unsur_columns('r.u_')` is
+    r.u_persyaratan, r.u_prosedur, ..., r.u_pengaduan (no trailing comma). -#}
+{% macro unsur_columns(prefix) -%}
+    {%- for k in unsur_keys() -%}{{ prefix }}{{ k }}{{ ", " if not loop.last }}{%- endfor -%}
+{%- endmacro %}
+
 {#- The column of the given unsur among nine side by side: `unsur_column('r.u_', 'u.unsur')` is
     r.u_persyaratan when u.unsur = 'persyaratan', and so on. Crossed with the 9-row unsur seed it
     unpivots in one scan (portable: no UNPIVOT). -#}

@@ -144,16 +144,24 @@ def no_personal_data_in_marts() -> AssetCheckResult:
                 findings.append((table, column, "column name"))
             if dtype == "VARCHAR" and not column.lower().endswith(IDENTIFIER_SUFFIXES):
                 scanned.setdefault(table, []).append(column)
-        # one scan per table for every text column and pattern (saran alone is millions of rows)
+        # One scan per table; per column one regular expression with the three shapes as
+        # alternatives (one pass over saran's millions of rows, not three). Only a column that
+        # matches is scanned again to name the shape.
         labels = list(PII_VALUE_PATTERNS)
+        any_shape = "|".join(f"(?:{PII_VALUE_PATTERNS[label]})" for label in labels)
         for table, columns in scanned.items():
-            probes = [(c, label) for c in columns for label in labels]
             hits = con.execute(
-                f'SELECT {", ".join(f"bool_or(regexp_matches({_ident(c)}, ?))" for c, _ in probes)} '
+                f'SELECT {", ".join(f"bool_or(regexp_matches({_ident(c)}, ?))" for c in columns)} '
                 f'FROM marts.{_ident(table)}',
-                [PII_VALUE_PATTERNS[label] for _, label in probes],
+                [any_shape] * len(columns),
             ).fetchall()[0]
-            findings += [(table, c, f"{label}-shaped value") for (c, label), hit in zip(probes, hits) if hit]
+            for column in (c for c, hit in zip(columns, hits) if hit):
+                shapes = con.execute(
+                    f'SELECT {", ".join("bool_or(regexp_matches(" + _ident(column) + ", ?))" for _ in labels)} '
+                    f'FROM marts.{_ident(table)}',
+                    [PII_VALUE_PATTERNS[label] for label in labels],
+                ).fetchall()[0]
+                findings += [(table, column, f"{label}-shaped value") for label, hit in zip(labels, shapes) if hit]
     return AssetCheckResult(
         passed=not findings,
         description=("personal data in " + ", ".join(f"{t}.{c} ({why})" for t, c, why in findings))

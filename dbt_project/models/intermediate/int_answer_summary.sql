@@ -10,9 +10,7 @@ with responses as (
     select
         response_id,
         periode_declared,
-        {% for k in unsur_keys() -%}
-        u_{{ k }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ unsur_columns('u_') }}
     from {{ ref('stg_raw__responses') }}
     where {{ periode_filter('periode_declared') }}
 

@@ -12,9 +12,7 @@ with responses as (
 
     select
         periode_declared,
-        {% for k in unsur_keys() -%}
-        u_{{ k }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ unsur_columns('u_') }}
     from {{ ref('stg_raw__responses') }}
     where {{ periode_filter('periode_declared') }}
 

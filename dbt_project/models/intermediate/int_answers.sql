@@ -11,9 +11,7 @@ with responses as (
         response_id,
         source_code,
         periode_declared,
-        {% for k in unsur_keys() -%}
-        u_{{ k }}{{ "," if not loop.last }}
-        {% endfor %}
+        {{ unsur_columns('u_') }}
     from {{ ref('stg_raw__responses') }}
 
 ),

@@ -15,7 +15,7 @@
 
 {%- set content_columns -%}
     source_code, periode_declared, opd_kode, submitted_at, jenis_layanan,
-    {% for k in unsur_keys() -%} u_{{ k }}, {% endfor %}
+    {{ unsur_columns('u_') }},
     jenis_kelamin_raw, usia_raw, pendidikan_raw, pekerjaan_raw, saran,
     device_id, respondent_hash
 {%- endset %}
@@ -108,7 +108,7 @@ by_content as (
         first_value(c.response_id) over (
             partition by
                 c.source_code, c.periode_declared, c.opd_kode, c.submitted_at, c.jenis_layanan,
-                {% for k in unsur_keys() -%} c.u_{{ k }}, {% endfor %}
+                {{ unsur_columns('c.u_') }},
                 c.jenis_kelamin_raw, c.usia_raw, c.pendidikan_raw, c.pekerjaan_raw, c.saran,
                 c.device_id, c.respondent_hash
             order by c.file_ingested_at, c.file_name, c.file_sha256, c.row_number
@@ -116,7 +116,7 @@ by_content as (
         ) as first_response_id
     from {{ clean }} as c
     inner join repeated_contents as k
-        on hash({{ content_columns | replace('\n', ' ') }}) = k.content_hash
+        on hash({{ content_columns }}) = k.content_hash
     where c.submission_id is null
 
 ),
@@ -157,12 +157,8 @@ select
     r.usia_kelompok,
     r.pendidikan,
     r.pekerjaan,
-    {% for k in unsur_keys() -%}
-    r.u_{{ k }},
-    {% endfor -%}
-    {% for k in unsur_keys() -%}
-    a.s_{{ k }},
-    {% endfor -%}
+    {{ unsur_columns('r.u_') }},
+    {{ unsur_columns('a.s_') }},
     a.jumlah_jawaban,
     a.jumlah_skor,
     a.skor_min,

@@ -14,9 +14,7 @@ select
     s.usia_kelompok,
     s.pendidikan,
     s.pekerjaan,
-    {% for k in unsur_keys() -%}
-    s.s_{{ k }}{{ "," if not loop.last }}
-    {% endfor %}
+    {{ unsur_columns('s.s_') }}
 from {{ ref('int_responses_status') }} as s
 where s.status = 'used'
   -- policy for marked (suspicious) responses, var kebijakan_ditandai (macros/trust.sql):

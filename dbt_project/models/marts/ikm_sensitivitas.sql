@@ -3,9 +3,12 @@
 -- nilai_ikm_tanpa_ditandai leaves the marked ones out; the published index (ikm_opd, ikm_kota)
 -- is the one the policy (kebijakan) picks. Same formula as the published index: NRR per unsur =
 -- sum of scores / answers, IKM = sum of NRR x bobot, x 25, rounded half up.
+{{ config(**periode_config('periode')) }}
+
 with respondents as (
 
     select * from {{ ref('int_skor_responden') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 

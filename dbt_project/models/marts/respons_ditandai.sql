@@ -1,6 +1,8 @@
 -- Published: suspicious submissions, one row per response x rule hit, with the raw row's lineage
 -- and the reason. Marked rows are not deleted: whether they count in the index is the policy
 -- (var kebijakan_ditandai); ikm_sensitivitas shows the index both ways.
+{{ config(**periode_config('periode')) }}
+
 select
     source_code,
     file_name,
@@ -15,3 +17,4 @@ select
     alasan,
     '{{ kebijakan_ditandai() }}' as kebijakan
 from {{ ref('int_respons_ditandai') }}
+where {{ periode_filter('periode_declared') }}
