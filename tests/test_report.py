@@ -354,11 +354,12 @@ def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tm
 
 
 @needs_chromium
-def test_one_browser_prints_every_page_and_a_page_that_fails_does_not_stop_the_rest(tmp_path, monkeypatch):
+def test_every_page_is_printed_and_a_page_that_fails_does_not_stop_the_rest(tmp_path, monkeypatch):
     monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
     for name in ("a", "c"):
         (tmp_path / f"{name}.html").write_text(f"<html><style>@page{{size:A4}}</style><body><h1>Laporan {name}</h1></body></html>")
     pages = [(tmp_path / f"{n}.html", tmp_path / f"{n}.pdf") for n in ("a", "b", "c")]  # b.html is missing
+    assert print_pdfs(pages, browsers=1) == print_pdfs(pages, browsers=2)  # same statuses, same order
     statuses = print_pdfs(pages)
     assert statuses[0] == statuses[2] == "ditulis"
     assert statuses[1].startswith("gagal:") and "ERR_FILE_NOT_FOUND" in statuses[1]

@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -465,14 +466,7 @@ def run_chromium(args: list[str], url: str, timeout: float = 120,
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None) -> list[str]:
-    """Print each (html, pdf) pair with one browser; returns each page's status to record. Never
-    raises for Chromium's sake: a report without its PDF is still a report."""
-    if os.environ.get("SKM_LAPORAN_PDF", "1") == "0":
-        return ["dilewati: SKM_LAPORAN_PDF=0"] * len(pages)
-    binary = binary or chromium_binary()
-    if binary is None:
-        return ["dilewati: chromium tidak terpasang"] * len(pages)
+def _print_with_one_browser(pages: list[tuple[Path, Path]], binary: str) -> list[str]:
     statuses: list[str] = []
     try:
         with HeadlessChromium(binary) as browser:
@@ -485,6 +479,26 @@ def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None) -> lis
                     statuses.append(f"gagal: {type(exc).__name__}: {str(exc)[:300]}")
     except (OSError, ChromiumError) as exc:
         statuses += [f"gagal: {exc}"] * (len(pages) - len(statuses))
+    return statuses
+
+
+def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None, browsers: int | None = None) -> list[str]:
+    """Print each (html, pdf) pair; returns each page's status to record. Never raises for
+    Chromium's sake: a report without its PDF is still a report. Printing is CPU-bound (~0.3 s a
+    page): one browser per core (SKM_LAPORAN_BROWSERS), each started once for its share."""
+    if os.environ.get("SKM_LAPORAN_PDF", "1") == "0":
+        return ["dilewati: SKM_LAPORAN_PDF=0"] * len(pages)
+    binary = binary or chromium_binary()
+    if binary is None:
+        return ["dilewati: chromium tidak terpasang"] * len(pages)
+    n = browsers or int(os.environ.get("SKM_LAPORAN_BROWSERS", "0")) or min(2, os.cpu_count() or 1)
+    n = max(1, min(n, len(pages)))
+    shares = [pages[i::n] for i in range(n)]
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        done = list(pool.map(lambda share: _print_with_one_browser(share, binary), shares))
+    statuses = [""] * len(pages)
+    for i, share_statuses in enumerate(done):
+        statuses[i::n] = share_statuses
     return statuses
 
 
