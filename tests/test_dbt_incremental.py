@@ -34,9 +34,9 @@ SCHEMAS = ("staging", "intermediate", "marts")
 # the models built per periode (incremental); every other model is a full table
 PERIODE_MODELS = {
     "staging": {"stg_raw__responses"},
-    "intermediate": {"int_answer_values", "int_answer_summary", "int_response_issues", "int_responses_status", "int_responses_used",
+    "intermediate": {"int_answer_values", "int_answer_summary", "int_response_issues", "int_responses_status",
                      "int_skor_layanan_unsur", "int_nrr_opd_unsur", "int_nrr_kota_unsur", "int_ikm_layanan",
-                     "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai", "int_skor_responden"},
+                     "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai"},
     "marts": {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden",
               "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas"},
 }
@@ -209,7 +209,9 @@ def test_a_plain_build_rebuilds_every_table_and_the_vars_make_semester_runs(step
     # ... and those are the tables with a periode, but for the file-level ones (full tables)
     v1 = steps["v1"]
     file_level = {"staging.stg_raw__ingest_files", "marts.ingest_files", "marts.reconciliation"}
-    views = {"intermediate.int_answers"}  # computed when read, from the incremental int_answer_values
+    # computed when read: int_answers from the incremental int_answer_values, the other two from
+    # int_responses_status
+    views = {"intermediate.int_answers", "intermediate.int_responses_used", "intermediate.int_skor_responden"}
     assert {t for t in v1.columns if v1.key(t)} - file_level - FULL_PERIODE_TABLES - views == {
         f"{s}.{m}" for s, ms in PERIODE_MODELS.items() for m in ms}
 
