@@ -34,7 +34,7 @@ SCHEMAS = ("staging", "intermediate", "marts")
 # the models built per periode (incremental); every other model is a full table
 PERIODE_MODELS = {
     "staging": {"stg_raw__responses"},
-    "intermediate": {"int_answer_values", "int_answer_summary", "int_response_issues", "int_responses_status",
+    "intermediate": {"int_answer_counts", "int_answer_values", "int_answer_summary", "int_response_issues", "int_responses_status",
                      "int_skor_layanan_unsur", "int_nrr_opd_unsur", "int_nrr_kota_unsur", "int_ikm_layanan",
                      "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai"},
     "marts": {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden",

@@ -52,6 +52,14 @@ def build_warehouse(db: Path) -> None:
                'valid' AS answer_status
         FROM staging.stg_raw__responses AS r, u;
 
+        -- what the answer profile reads: the counts per raw answer and their classification
+        CREATE TABLE intermediate.int_answer_values AS
+        SELECT DISTINCT periode_declared, unsur, CAST(score AS VARCHAR) AS raw_value, score, answer_status
+        FROM intermediate.int_answers;
+        CREATE TABLE intermediate.int_answer_counts AS
+        SELECT source_code, periode_declared, unsur, CAST(score AS VARCHAR) AS raw_value, count(*) AS jumlah
+        FROM intermediate.int_answers GROUP BY ALL;
+
         CREATE TABLE marts.reconciliation AS
         SELECT source_code, 'skm_' || source_code || '.csv' AS file_name, sha256(source_code) AS file_sha256,
                '{PERIODE}' AS periode_declared, 'loaded' AS file_status,
@@ -196,9 +204,15 @@ BAD_CASES = {
         ["dishub_kiosk", PERIODE, "skm_dishub_kiosk.csv"],
     ),
     "unsur_valid_share_0_3": (
-        """UPDATE intermediate.int_answers SET score = NULL, answer_status = 'missing'
-           WHERE unsur = 'pengaduan' AND response_id LIKE 'dpmptsp_web:%'
-             AND CAST(split_part(response_id, ':', 2) AS INTEGER) % 10 < 7""",
+        # 7 in 10 of dpmptsp_web's pengaduan answers left blank (NULL raw value)
+        """DELETE FROM intermediate.int_answer_counts WHERE unsur = 'pengaduan' AND source_code = 'dpmptsp_web';
+           INSERT INTO intermediate.int_answer_counts
+           SELECT source_code, periode_declared, unsur,
+                  CASE WHEN CAST(split_part(response_id, ':', 2) AS INTEGER) % 10 < 7 THEN NULL
+                       ELSE CAST(score AS VARCHAR) END,
+                  count(*)
+           FROM intermediate.int_answers WHERE unsur = 'pengaduan' AND source_code = 'dpmptsp_web'
+           GROUP BY ALL""",
         "staged_responses", "expect_column_values_to_be_between", "valid_share",
         ["dpmptsp_web", PERIODE, "pengaduan"],
     ),

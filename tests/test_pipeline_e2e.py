@@ -219,3 +219,34 @@ def test_priorities_rank_each_opds_unsur_from_the_lowest_with_their_trend(estate
     for key, rows in unsur.items():
         assert got[key] == [u for u, _, _ in sorted(rows, key=lambda r: (r[2] is None, r[2] or 0, r[1]))], key
     assert con.execute("SELECT count(*) FROM prioritas_unsur WHERE selisih IS NOT NULL").fetchall()[0][0] > 0
+
+
+def test_the_gx_answer_profile_from_counts_equals_grouping_every_answer(estate):
+    """The GX answer profile sums int_answer_counts instead of grouping the 9-per-response rows of
+    int_answers: on the sample estate (blank, invalid and 'tidak tahu' answers included) both give
+    the same figures for every source, semester and unsur."""
+    from pipelines.quality.gx import build_profile
+
+    data_dir, _ = estate
+    con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True)
+    try:
+        profile = build_profile(con, "answers_by_source_periode_unsur")
+        by_answer = con.execute("""
+            SELECT source_code, periode_declared, unsur, count(*) AS answers,
+                   count(*) FILTER (WHERE answer_status = 'valid') AS answered,
+                   count(*) FILTER (WHERE answer_status = 'missing') AS missing,
+                   count(*) FILTER (WHERE answer_status = 'invalid') AS invalid,
+                   avg(score) AS mean_score, min(score) AS min_score, max(score) AS max_score,
+                   count(DISTINCT score) AS distinct_scores
+            FROM intermediate.int_answers GROUP BY ALL ORDER BY 1, 2, 3
+        """).fetchall()
+    finally:
+        con.close()
+    assert len(profile) == len(by_answer) > 0
+    assert profile["missing"].sum() > 0 and profile["invalid"].sum() > 0  # the sample has both
+    for row, expected in zip(profile.itertuples(index=False), by_answer):
+        got = (row.source_code, row.periode_declared, row.unsur, row.answers, row.answered, row.missing,
+               row.invalid)
+        assert got == expected[:7]
+        assert row.mean_score == pytest.approx(expected[7])
+        assert (row.min_score, row.max_score, row.distinct_scores) == expected[8:]

@@ -79,24 +79,35 @@ PROFILES: dict[str, Profile] = {
         about="One row per source x declared periode x unsur over every staged answer (used, "
               "quarantined or duplicate): how many answers were scored, missing, invalid, and their spread.",
         keys=("source_code", "periode_declared", "unsur"),
+        # From the answer counts (a few rows per source, semester, unsur and distinct answer)
+        # joined to their classification: the same figures as grouping the 90 M answer rows of
+        # int_answers at 10 M responses, without reading them. A blank cell (NULL raw_value) or
+        # an answer without a classification is missing, as in int_answers.
         sql="""
-            SELECT a.source_code, a.periode_declared, a.unsur,
-                   CAST(count(*) AS BIGINT) AS answers,
-                   CAST(count(*) FILTER (WHERE a.answer_status = 'valid') AS BIGINT) AS answered,
-                   CAST(count(*) FILTER (WHERE a.answer_status = 'missing') AS BIGINT) AS missing,
-                   CAST(count(*) FILTER (WHERE a.answer_status = 'invalid') AS BIGINT) AS invalid,
-                   count(*) FILTER (WHERE a.answer_status = 'valid') / count(*) AS valid_share,
-                   count(*) FILTER (WHERE a.answer_status = 'missing') / count(*) AS missing_share,
-                   count(*) FILTER (WHERE a.answer_status = 'invalid') / count(*) AS invalid_share,
-                   CAST(avg(a.score) AS DOUBLE) AS mean_score,
-                   min(a.score) AS min_score,
-                   max(a.score) AS max_score,
-                   -- four filtered counts instead of count(DISTINCT): a third faster at 45M answers
-                   CAST((count(*) FILTER (WHERE a.score = 1) > 0)::INT + (count(*) FILTER (WHERE a.score = 2) > 0)::INT
-                        + (count(*) FILTER (WHERE a.score = 3) > 0)::INT
-                        + (count(*) FILTER (WHERE a.score = 4) > 0)::INT AS BIGINT) AS distinct_scores
-            FROM intermediate.int_answers AS a  -- carries source_code: no 90 M x 10 M join at 10 M responses
-            GROUP BY a.source_code, a.periode_declared, a.unsur
+            WITH c AS (
+                SELECT c.source_code, c.periode_declared, c.unsur, c.jumlah, v.score,
+                       coalesce(v.answer_status, 'missing') AS answer_status
+                FROM intermediate.int_answer_counts AS c
+                LEFT JOIN intermediate.int_answer_values AS v
+                    ON v.periode_declared = c.periode_declared AND v.unsur = c.unsur AND v.raw_value = c.raw_value
+            )
+            SELECT source_code, periode_declared, unsur,
+                   CAST(sum(jumlah) AS BIGINT) AS answers,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'valid'), 0) AS BIGINT) AS answered,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'missing'), 0) AS BIGINT) AS missing,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'invalid'), 0) AS BIGINT) AS invalid,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'valid'), 0) AS DOUBLE) / sum(jumlah)
+                       AS valid_share,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'missing'), 0) AS DOUBLE) / sum(jumlah)
+                       AS missing_share,
+                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'invalid'), 0) AS DOUBLE) / sum(jumlah)
+                       AS invalid_share,
+                   CAST(sum(score * jumlah) / sum(jumlah) FILTER (WHERE score IS NOT NULL) AS DOUBLE) AS mean_score,
+                   min(score) AS min_score,
+                   max(score) AS max_score,
+                   CAST(count(DISTINCT score) AS BIGINT) AS distinct_scores
+            FROM c
+            GROUP BY source_code, periode_declared, unsur
             ORDER BY 1, 2, 3
         """,
     ),

@@ -1,6 +1,7 @@
 -- Every distinct raw answer of a semester once, per unsur, with its normalised label, score 1-4
--- and status. The regular expressions and label lookups run here, on a few hundred texts, not
--- on every answer (9 per response, 90 million at 10 million responses); int_answers and
+-- and status. The regular expressions and label lookups run here, on a few hundred texts (the
+-- distinct answers counted in int_answer_counts), not on every answer (9 per response, 90
+-- million at 10 million responses); int_answers and
 -- int_answer_summary join the raw answers to this table. answer_status: 'valid' (scored),
 -- 'missing' ("tidak tahu" / "tidak berlaku": no score, not a zero; a blank cell is missing too
 -- but has no raw value, so no row here), 'invalid' (reason_code score_out_of_range or
@@ -8,23 +9,7 @@
 -- the generic ('*') labels.
 {{ config(**periode_config('periode_declared')) }}
 
-with responses as (
-
-    select
-        periode_declared,
-        {{ unsur_columns('u_') }}
-    from {{ ref('stg_raw__responses') }}
-    where {{ periode_filter('periode_declared') }}
-
-),
-
-unsur as (
-
-    select unsur from {{ ref('unsur') }}
-
-),
-
-labels as (
+with labels as (
 
     select
         unsur,
@@ -36,13 +21,10 @@ labels as (
 
 answer_values as (
 
-    -- one scan of the responses; the 9-row unsur seed picks the column (portable, no UNPIVOT)
-    select distinct
-        r.periode_declared,
-        u.unsur,
-        {{ unsur_column('r.u_', 'u.unsur') }} as raw_value
-    from responses as r
-    cross join unsur as u
+    -- the semester's answers were counted once in int_answer_counts: a few thousand rows
+    select distinct periode_declared, unsur, raw_value
+    from {{ ref('int_answer_counts') }}
+    where {{ periode_filter('periode_declared') }}
 
 ),
 
