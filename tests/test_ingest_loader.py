@@ -163,6 +163,25 @@ def test_bad_files_are_logged_with_their_reason_and_the_rest_still_loads(data_di
     assert len(lake_rows(data_dir / "warehouse/raw")) == 2
 
 
+def test_a_header_shorter_than_its_rows_is_named_as_such(data_dir: Path):
+    """A column name deleted from the header line while the rows keep every value: DuckDB would
+    take the first data row for the header and every required column would look missing."""
+    headers = list(BY_CODE["dpmptsp_web"].columns.values())
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/short_header.csv", _web_rows(3),
+                  headers=headers[:4] + headers[5:])
+    write_web_csv(data_dir / "raw/dpmptsp_web/2025-S1/good.csv", _web_rows(2))
+    run(data_dir)
+    log = files_log(data_dir / "warehouse/raw")
+    entry = log["dpmptsp_web/2025-S1/short_header.csv"]
+    assert entry["status"] == "error"
+    assert entry["message"] == (
+        f"raw/dpmptsp_web/2025-S1/short_header.csv: the header on line 1 names {len(headers) - 1} columns "
+        f"but the data rows have {len(headers)}: a column name is missing from the header, or the rows "
+        "carry an extra ','")
+    assert log["dpmptsp_web/2025-S1/good.csv"]["status"] == "loaded"
+    assert len(lake_rows(data_dir / "warehouse/raw")) == 2
+
+
 def test_nested_json_kiosk_dump_keeps_text_values(data_dir: Path):
     kiosk = data_dir / "raw/disdukcapil_kiosk/2025-S2"
     kiosk.mkdir(parents=True)

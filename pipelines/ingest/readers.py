@@ -9,6 +9,7 @@ extension is downloaded at run time, which this platform cannot do.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import shutil
@@ -88,6 +89,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
             try:
                 rows = con.execute(sql).fetchall()[0][0]
                 cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()][1:]
+                _check_header_width(source, target, cols, delim)
                 return RawView(view, cols, temp_files=temp_files, rows=int(rows), kind="table",
                                row_column=ROW_COLUMN)
             except duckdb.Error as exc:  # noqa: PERF203 - a handful of attempts at most
@@ -100,6 +102,27 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
             t.unlink(missing_ok=True)
     msg = str(last_error).splitlines()[0] if last_error else "unknown error"
     raise FileProblem(f"not a readable CSV file ({msg})")
+
+
+def _check_header_width(source: Source, path: Path, cols: list[str], delim: str | None) -> None:
+    """DuckDB's sniffer skips a header line with fewer fields than the data rows (it takes it for
+    a title) and names the columns after the first data row; the loader would then report every
+    required column as missing. When no column is a registry header, look for the real header
+    line among the first 30 and say what is wrong with it. Runs only on that failure path."""
+    known = set(source.header_map)
+    if any(normalise_header(c) in known for c in cols):
+        return
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as f:
+        head = [line for _, line in zip(range(30), f)]
+    delimiters = [delim] if delim else [",", ";", "\t"]
+    for number, line in enumerate(head, 1):
+        for d in delimiters:
+            fields = next(csv.reader([line], delimiter=d), [])
+            if sum(1 for c in fields if normalise_header(c) in known) >= 3 and len(fields) != len(cols):
+                raise FileProblem(
+                    f"the header on line {number} names {len(fields)} columns but the data rows have "
+                    f"{len(cols)}: a column name is missing from the header, or the rows carry an extra "
+                    f"'{d}'")
 
 
 def json_path(dotted: str) -> str:
