@@ -233,6 +233,21 @@ def test_rules_mark_the_burst_the_repeat_and_the_excess_straight_lining_only(run
     assert not [h for h in hits if h["submission_id"].startswith(("n1", "a1", "b", "c"))]
 
 
+def test_a_repeat_in_the_same_minute_and_row_of_two_files_marks_the_later_file(tmp_path: Path):
+    """Two exports of one kiosk hold the same submission (same device, minute and answers, other
+    ids) on the same row number: the rule marks the copy in the later file name, every run."""
+    source = Source("tie_kiosk", "TIEK", "Dinas Seri")
+    def one_row(submission_id: str) -> list[dict]:
+        return [row(*REPEAT, submission_id=submission_id, device_id="K9", submitted_at="05/03/2025 08:00:00")]
+    write_lake(tmp_path, [source], [LakeFile(source, one_row("sore-1"), name="sore.csv"),
+                                    LakeFile(source, one_row("pagi-1"), name="pagi.csv")])
+    res = run_dbt(tmp_path)
+    assert res.returncode == 0, res.stdout[-4000:]
+    hits = query(tmp_path, "SELECT submission_id, file_name, row_number FROM marts.respons_ditandai "
+                           "WHERE kode_aturan = 'ulang_perangkat'")
+    assert hits == [{"submission_id": "sore-1", "file_name": "2025-S1/sore.csv", "row_number": 1}]
+
+
 def test_policy_decides_whether_marked_rows_count_and_sensitivity_shows_both(runs):
     kept = [a for i, (_, _, _, a) in enumerate(KIOSK_ROWS, 1) if i not in KIOSK_MARKED]
     all_k = [a for _, _, _, a in KIOSK_ROWS]

@@ -19,6 +19,9 @@
 {%- set selisih = var('ditandai_seragam_selisih', 0.05) | float %}
 {%- set min_responden = var('ditandai_seragam_min_responden', 30) | int %}
 {%- set answer_columns = 'u_' ~ unsur_keys() | join(', u_') %}
+{#- One device's submissions in time; at the same minute, the earlier file name first, then the
+    row: a total order (response_id last), so a run marks the same rows every time. -#}
+{%- set submission_order = 'submitted_at_wita, file_name, row_number, response_id' %}
 
 with used as (
 
@@ -50,7 +53,7 @@ ulang as (
         response_id,
         {{ minutes_between(
             'lag(submitted_at_wita) over (partition by source_code, periode_declared, device_id, '
-                ~ answer_columns ~ ' order by submitted_at_wita, row_number)',
+                ~ answer_columns ~ ' order by ' ~ submission_order ~ ')',
             'submitted_at_wita') }} as menit_sejak_sama
     from used
     where device_id is not null
@@ -68,9 +71,10 @@ windows as (
         periode_declared,
         device_id,
         submitted_at_wita,
+        file_name,
         row_number,
         case when {{ minutes_between('submitted_at_wita',
-                'lead(submitted_at_wita, ' ~ (k - 1) ~ ') over (partition by source_code, periode_declared, device_id order by submitted_at_wita, row_number)') }}
+                'lead(submitted_at_wita, ' ~ (k - 1) ~ ') over (partition by source_code, periode_declared, device_id order by ' ~ submission_order ~ ')') }}
             <= {{ beruntun_menit }} then 1 else 0 end as awal_beruntun
     from used
     where device_id is not null
@@ -85,7 +89,7 @@ beruntun as (
         response_id,
         max(awal_beruntun) over (
             partition by source_code, periode_declared, device_id
-            order by submitted_at_wita, row_number
+            order by {{ submission_order }}
             rows between {{ k - 1 }} preceding and current row
         ) as dalam_beruntun
     from windows
