@@ -36,18 +36,19 @@ pipeline: install
 summary: install
 	$(BIN)/python -m pipelines.publish.summary
 
-demo: data pipeline summary
+demo: chromium data pipeline summary
 
-# Headless Chromium for the Dagster UI test (tests/test_dagster_ui.py skips its browser part without it).
+# Headless Chromium: prints the Laporan SKM to PDF (without it the laporan is HTML only, each PDF
+# recorded as skipped) and drives the Dagster UI test (which skips its browser part without it).
 .PHONY: chromium
 chromium:
 	@command -v chromium >/dev/null || { \
 		if [ "$$(id -u)" = 0 ]; then \
 			(apt-get update -qq && apt-get install -y -qq chromium) \
-				|| echo "Could not install chromium: the UI test will skip its browser part."; \
+				|| echo "Could not install chromium: no laporan PDFs, and the UI test skips its browser part."; \
 		else \
 			echo "chromium is missing and this is not root: run 'sudo apt-get install chromium'" \
-				"(the UI test skips its browser part without it)."; \
+				"(without it: no laporan PDFs, and the UI test skips its browser part)."; \
 		fi; }
 
 # Java for Spark in local mode (tests/test_spark_parity.py).
