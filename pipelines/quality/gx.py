@@ -90,24 +90,25 @@ PROFILES: dict[str, Profile] = {
                 FROM intermediate.int_answer_counts AS c
                 LEFT JOIN intermediate.int_answer_values AS v
                     ON v.periode_declared = c.periode_declared AND v.unsur = c.unsur AND v.raw_value = c.raw_value
+            ), totals AS (
+                SELECT source_code, periode_declared, unsur,
+                       CAST(sum(jumlah) AS BIGINT) AS answers,
+                       CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'valid'), 0) AS BIGINT) AS answered,
+                       CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'missing'), 0) AS BIGINT) AS missing,
+                       CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'invalid'), 0) AS BIGINT) AS invalid,
+                       CAST(sum(score * jumlah) / sum(jumlah) FILTER (WHERE score IS NOT NULL) AS DOUBLE) AS mean_score,
+                       min(score) AS min_score,
+                       max(score) AS max_score,
+                       CAST(count(DISTINCT score) AS BIGINT) AS distinct_scores
+                FROM c
+                GROUP BY source_code, periode_declared, unsur
             )
-            SELECT source_code, periode_declared, unsur,
-                   CAST(sum(jumlah) AS BIGINT) AS answers,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'valid'), 0) AS BIGINT) AS answered,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'missing'), 0) AS BIGINT) AS missing,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'invalid'), 0) AS BIGINT) AS invalid,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'valid'), 0) AS DOUBLE) / sum(jumlah)
-                       AS valid_share,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'missing'), 0) AS DOUBLE) / sum(jumlah)
-                       AS missing_share,
-                   CAST(coalesce(sum(jumlah) FILTER (WHERE answer_status = 'invalid'), 0) AS DOUBLE) / sum(jumlah)
-                       AS invalid_share,
-                   CAST(sum(score * jumlah) / sum(jumlah) FILTER (WHERE score IS NOT NULL) AS DOUBLE) AS mean_score,
-                   min(score) AS min_score,
-                   max(score) AS max_score,
-                   CAST(count(DISTINCT score) AS BIGINT) AS distinct_scores
-            FROM c
-            GROUP BY source_code, periode_declared, unsur
+            SELECT source_code, periode_declared, unsur, answers, answered, missing, invalid,
+                   answered / answers AS valid_share,
+                   missing / answers AS missing_share,
+                   invalid / answers AS invalid_share,
+                   mean_score, min_score, max_score, distinct_scores
+            FROM totals
             ORDER BY 1, 2, 3
         """,
     ),

@@ -46,17 +46,15 @@ looked_up as (
 select
     response_id,
     periode_declared,
-    {% for k in unsur_keys() -%}
-    s_{{ k }},
-    {% endfor -%}
+    {{ unsur_columns('s_') }},
     {% for status, column in [('valid', 'jumlah_jawaban'), ('missing', 'jumlah_tidak_menjawab'), ('invalid', 'jumlah_tidak_valid')] -%}
     {% for k in unsur_keys() -%}
     case when status_{{ k }} = '{{ status }}' then 1 else 0 end{{ " +" if not loop.last }}
     {% endfor -%}
     as {{ column }},
     {% endfor -%}
-    least({% for k in unsur_keys() %}s_{{ k }}{{ ", " if not loop.last }}{% endfor %}) as skor_min,
-    greatest({% for k in unsur_keys() %}s_{{ k }}{{ ", " if not loop.last }}{% endfor %}) as skor_max,
+    least({{ unsur_columns('s_') }}) as skor_min,
+    greatest({{ unsur_columns('s_') }}) as skor_max,
     {% for k in unsur_keys() -%}
     coalesce(s_{{ k }}, 0){{ " +" if not loop.last }}
     {% endfor -%}

@@ -18,7 +18,7 @@
 {%- set beruntun_menit = var('ditandai_beruntun_menit', 10) | float %}
 {%- set selisih = var('ditandai_seragam_selisih', 0.05) | float %}
 {%- set min_responden = var('ditandai_seragam_min_responden', 30) | int %}
-{%- set answer_columns = 'u_' ~ unsur_keys() | join(', u_') %}
+{%- set answer_columns = unsur_columns('u_') %}
 {#- One device's submissions in time; at the same minute, the earlier file name first, then the
     row: a total order (response_id last), so a run marks the same rows every time. -#}
 {%- set submission_order = 'submitted_at_wita, file_name, row_number, response_id' %}
@@ -37,9 +37,7 @@ with used as (
         opd_kode,
         device_id,
         submitted_at_wita,
-        {% for u in unsur_keys() -%}
-        u_{{ u }},
-        {% endfor -%}
+        {{ unsur_columns('u_') }},
         case when jumlah_jawaban = 9 and skor_min = skor_max then 1 else 0 end as seragam
     from {{ ref('int_responses_status') }}
     where status = 'used'

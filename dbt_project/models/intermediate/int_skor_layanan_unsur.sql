@@ -13,9 +13,7 @@ with used as (
         periode,
         opd_kode,
         jenis_layanan,
-        {% for k in unsur_keys() -%}
-        s_{{ k }},
-        {% endfor -%}
+        {{ unsur_columns('s_') }},
         dense_rank() over (order by periode, opd_kode, jenis_layanan) as group_id
     from {{ ref('int_responses_used') }}
     where {{ periode_filter('periode') }}

@@ -39,9 +39,7 @@ select
     {%- else -%}
     d.response_id is null as dihitung,
     {%- endif %}
-    {% for u in unsur_keys() -%}
-    u.s_{{ u }},
-    {% endfor -%}
+    {{ unsur_columns('u.s_') }},
     cast(u.jumlah_jawaban as bigint) as jumlah_jawaban,
     cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) as skor_rata,
     cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) * 25 as nilai_responden

@@ -123,9 +123,7 @@ select
     p.submitted_at_wita,
     {{ periode_label('p.submitted_at_wita') }} as periode,
     p.jenis_layanan,
-    {% for k in unsur_keys() -%}
-    p.u_{{ k }},
-    {% endfor -%}
+    {{ unsur_columns('p.u_') }},
     p.jenis_kelamin_raw,
     coalesce(jk.jenis_kelamin, 'Tidak diketahui') as jenis_kelamin,
     p.usia_raw,
