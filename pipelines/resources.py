@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from dagster_dbt import DbtCliResource
-
+from pipelines.quality.gx import GreatExpectationsResource
 from pipelines.settings import paths
+from pipelines.transform.dbt_resource import SkmDbtCliResource
 from pipelines.transform.project import dbt_executable, dbt_project
 
 
@@ -19,5 +19,6 @@ DBT_TARGET_ENV = "SKM_DBT_TARGET"
 def build_resources() -> dict:
     # dbt's profile reads SKM_DATA_DIR to find the warehouse and the raw lake.
     os.environ["SKM_DATA_DIR"] = str(paths().data_dir)
-    return {"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
-                                  target=os.environ.get(DBT_TARGET_ENV) or None)}
+    return {"dbt": SkmDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
+                                     target=os.environ.get(DBT_TARGET_ENV) or None),
+            "gx": GreatExpectationsResource()}
