@@ -88,3 +88,21 @@ def test_landing_sensor_launches_new_and_changed_files_once(tmp_path: Path, monk
     os.utime(f, ns=(1, 2_000_000_000_000_000_000))
     third = landing_sensor(build_sensor_context(cursor=first.cursor))
     assert [r.partition_key for r in third.run_requests] == ["2025-07"]
+
+
+def test_the_dbt_resource_starts_no_process_before_dbt_itself(monkeypatch):
+    """dagster-dbt asks `dbt --version` (a 4 s subprocess) and builds a second dbt adapter before
+    every run; ours knows the version from the installed package and builds no adapter."""
+    import importlib.metadata
+
+    import dagster_dbt.core.resource as dagster_dbt_resource
+
+    from pipelines.resources import build_resources
+
+    def no_subprocess(*args, **kwargs):
+        raise AssertionError(f"started a process: {args}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    dbt = build_resources()["dbt"]
+    assert str(dbt._cli_version) == importlib.metadata.version("dbt-core")
+    assert dbt._initialize_dbt_core_adapter(["build"]) is None
