@@ -249,7 +249,7 @@ def test_missing_mart_is_a_failed_suite_not_a_crash(data_dir: Path):
 def test_check_fails_blocking_with_failures_table_and_report(data_dir: Path):
     mutate(data_dir, BAD_CASES["mutu_E"][0])
     check = next(c for c in GX_CHECKS if c.check_key.name == "gx_marts")
-    result = check()
+    result = check(gx=g.GreatExpectationsResource())
     assert result.passed is False
     assert "expect_column_values_to_be_in_set(mutu)" in result.description and "DPMPTSP" in result.description
     table = result.metadata["failures"].value

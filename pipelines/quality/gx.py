@@ -30,6 +30,7 @@ import math
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -39,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+from dagster import ConfigurableResource
 
 from pipelines.settings import EXPECTATIONS_DIR, paths
 
@@ -219,8 +221,16 @@ def to_gx_suite(suite: SuiteFile) -> ExpectationSuite:
 # ---------------------------------------------------------------- GX, once per process
 
 
-@cache
+_DATASOURCE_LOCK = threading.Lock()
+
+
 def _datasource() -> PandasDatasource:
+    with _DATASOURCE_LOCK:  # the warm-up thread may be creating it right now
+        return _create_datasource()
+
+
+@cache
+def _create_datasource() -> PandasDatasource:
     """One ephemeral context for the process: creating one is the slow part of GX, and nothing in
     it needs to outlive the process (results are stored by ``record_result``)."""
     import great_expectations as gx
@@ -237,6 +247,27 @@ def _datasource() -> PandasDatasource:
     )
     context = gx.get_context(mode="ephemeral", project_config=config)
     return context.data_sources.add_pandas("skm_profiles")
+
+
+def warm_up() -> threading.Thread:
+    """Create the context on a daemon thread. ``import great_expectations`` alone takes 3-4 s; a
+    run that starts this when it starts pays it while ingest and dbt run (the Dagster process
+    mostly waits on dbt's subprocess then), not in front of the first suite."""
+    thread = threading.Thread(target=_datasource, name="gx-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+class GreatExpectationsResource(ConfigurableResource):
+    """The suites' GX context as a Dagster resource (one per process, see ``_datasource``)."""
+
+    def warm_up(self) -> None:
+        """Start creating the context now, in the background (``warm_up``): the dbt asset calls
+        this as it starts dbt, whose own start-up keeps the Dagster process idle for seconds."""
+        warm_up()
+
+    def validate(self, suite: SuiteFile, con: duckdb.DuckDBPyConnection) -> SuiteResult:
+        return validate_suite(suite, con)
 
 
 _batch_definitions: dict[str, BatchDefinition] = {}

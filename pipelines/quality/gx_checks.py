@@ -19,12 +19,12 @@ from dagster import AssetCheckResult, AssetChecksDefinition, AssetKey, MetadataV
 from pipelines.quality.warehouse import warehouse
 from pipelines.quality.gx import (
     ExpectationOutcome,
+    GreatExpectationsResource,
     SuiteResult,
     fmt_value,
     load_suite,
     record_result,
     suite_paths,
-    validate_suite,
 )
 from pipelines.settings import EXPECTATIONS_DIR, paths
 
@@ -92,10 +92,10 @@ def build_gx_check(path: Path, known_suites: tuple[str, ...] = ()) -> AssetCheck
         description=f"Great Expectations suite expectations/{path.name} on the {suite.dataset} profile. "
                     f"{suite.description}",
     )
-    def _gx_check() -> AssetCheckResult:
+    def _gx_check(gx: GreatExpectationsResource) -> AssetCheckResult:
         current = load_suite(path)  # the file as it is now: rules edited since load apply
         with warehouse() as con:
-            result = validate_suite(current, con)
+            result = gx.validate(current, con)
         report = record_result(result, suites=known_suites or None)
         return AssetCheckResult(
             passed=result.success,

@@ -13,6 +13,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.partitions import periodes_of, semester_partitions
+from pipelines.quality.gx import GreatExpectationsResource
 from pipelines.registry import load_trust
 from pipelines.settings import paths
 from pipelines.transform.project import dbt_project, ensure_manifest
@@ -47,9 +48,12 @@ def layer_of(node: Mapping[str, Any]) -> str:
     backfill_policy=BackfillPolicy.single_run(),  # a backfill is one dbt invocation: one writer
     pool="warehouse",
 )
-def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: GreatExpectationsResource):
     """`dbt build` for the run's semesters: seeds, staging -> intermediate -> marts, each model
     followed by its tests; models replace only the rows of those semesters."""
+    # The GX suites run right after dbt; their context (3-4 s of imports) is created while this
+    # process waits for dbt to start and parse the project.
+    gx.warm_up()
     periodes = periodes_of(context.partition_key_range)
     args = ["build"]
     # the registry's kepercayaan: block (policy for marked responses, rule parameters, populations)
