@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from tests.lake_fixtures import INGESTED_AT, LakeFile, Source, query, row, run_dbt, write_lake
@@ -38,13 +39,13 @@ PERIODE_MODELS = {
                      "int_skor_layanan_unsur", "int_nrr_opd_unsur", "int_nrr_kota_unsur", "int_ikm_layanan",
                      "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai"},
     "marts": {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden",
-              "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas"},
+              "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas", "ketidakpastian_ikm"},
 }
 # tables with a periode that are full tables rebuilt every run: cheap, and right in a semester run
 # even when they look at another semester (ikm_perubahan) - the equality with a full build below
 # covers them
-FULL_PERIODE_TABLES = {"intermediate.int_populasi", "marts.kecukupan_sampel", "marts.ketidakpastian_ikm",
-                       "marts.ikm_perubahan", "marts.prioritas_unsur"}
+FULL_PERIODE_TABLES = {"intermediate.int_populasi", "marts.kecukupan_sampel", "marts.ikm_perubahan",
+                       "marts.prioritas_unsur"}
 MARTS = ("ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden", "quarantine",
          "duplicates", "reconciliation", "ingest_files")
 
@@ -196,6 +197,7 @@ def steps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             out[version], out[f"built_{version}"] = Snapshot(inc), how_built(inc)
             if version in semester_runs:
                 out[f"full_{version}"] = Snapshot(fresh)
+    out["data_dir"] = inc
     return out
 
 
@@ -279,3 +281,29 @@ def test_every_step_reconciles(steps):
     # duplicates are looked for within a semester: b-1 of 2025-S2 is used although 2025-S1 has a b-1
     dups = [(r["periode_declared"], r["submission_id"]) for r in steps["v1"].dicts("marts.duplicates")]
     assert sorted(dups) == [(S1, "b-2"), (S2, "b-3")]
+
+
+def test_not_null_columns_fails_on_an_empty_cell_names_its_column_and_keeps_to_its_semesters(steps):
+    """One not_null_columns test stands for a not_null test per column (one scan, one Dagster
+    check): it must fail like they would, say which column, and honour its `where`. Runs last:
+    it empties cells in the module's warehouse, which the tests above only read as snapshots."""
+    data_dir = steps["data_dir"]
+    con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"))
+    try:
+        con.execute("UPDATE marts.ikm_opd SET jumlah_responden = NULL WHERE opd_kode = 'OPDA'")
+        con.execute("UPDATE intermediate.int_responses_status SET status = NULL WHERE periode_declared = ?", [S1])
+    finally:
+        con.close()
+
+    mart = run_dbt(data_dir, "--select", "test_name:not_null_columns,ikm_opd", command="test")
+    assert mart.returncode != 0 and "FAIL 1 not_null_columns_ikm_opd" in mart.stdout, mart.stdout[-2000:]
+    compiled = next((data_dir / "dbt" / "target" / "compiled").rglob("not_null_columns_ikm_opd_*.sql"))
+    nulls = query(data_dir, compiled.read_text())
+    a_rows = query(data_dir, "SELECT count(*) AS n FROM marts.ikm_opd WHERE opd_kode = 'OPDA'")[0]["n"]
+    assert nulls == [{"column_name": "jumlah_responden", "null_rows": a_rows}] and a_rows > 0
+
+    # the status test keeps to the run's semesters: S2 has no empty status, S1 has
+    status = "test_name:not_null_columns,int_responses_status"
+    assert run_dbt(data_dir, "--select", status, command="test", vars={"periode_from": S2, "periode_to": S2}).returncode == 0
+    assert run_dbt(data_dir, "--select", status, command="test", vars={"periode_from": S1, "periode_to": S1}).returncode != 0
+    assert run_dbt(data_dir, "--select", status, command="test").returncode != 0  # a plain run tests every semester

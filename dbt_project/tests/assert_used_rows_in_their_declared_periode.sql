@@ -3,6 +3,6 @@
 -- periode_declared, the aggregates built from them by periode (macros/periode.sql).
 select response_id, periode, periode_declared
 from {{ ref('int_responses_used') }}
-where periode_declared is null
-   or periode is null
-   or periode <> periode_declared
+where (periode_declared is null or periode is null or periode <> periode_declared)
+  -- a semester run checks its own semesters (the others were checked when they were built)
+  and (periode_declared is null or {{ periode_filter('periode_declared') }})

@@ -7,10 +7,12 @@
 -- answer blank the two means are the same number; with blanks they differ slightly (shown in
 -- nilai_rata_responden). mutu_pasti is false where the interval crosses a mutu boundary
 -- (65.00, 76.61, 88.31): the grade is not certain.
+{{ config(**periode_config('periode')) }}
+
 with respondents as (
 
     select * from {{ ref('int_skor_responden') }}
-    where dihitung and nilai_responden is not null
+    where dihitung and nilai_responden is not null and {{ periode_filter('periode_declared') }}
 
 ),
 
@@ -42,24 +44,24 @@ published as (
 
     select periode, 'kota' as level, cast(null as {{ dbt.type_string() }}) as opd_kode,
            cast(null as {{ dbt.type_string() }}) as jenis_layanan, jumlah_responden, nilai_ikm, mutu
-    from {{ ref('ikm_kota') }}
+    from {{ ref('ikm_kota') }} where {{ periode_filter('periode') }}
 
     union all
 
     select periode, 'opd' as level, opd_kode, cast(null as {{ dbt.type_string() }}) as jenis_layanan,
            jumlah_responden, nilai_ikm, mutu
-    from {{ ref('ikm_opd') }}
+    from {{ ref('ikm_opd') }} where {{ periode_filter('periode') }}
 
     union all
 
     select periode, 'layanan' as level, opd_kode, jenis_layanan, jumlah_responden, nilai_ikm, mutu
-    from {{ ref('ikm_layanan') }}
+    from {{ ref('ikm_layanan') }} where {{ periode_filter('periode') }}
 
 ),
 
 opd_population as (
 
-    select periode, opd_kode, populasi from {{ ref('int_populasi') }} where level = 'opd'
+    select periode, opd_kode, populasi from {{ ref('int_populasi') }} where level = 'opd' and {{ periode_filter('periode') }}
 
 ),
 
@@ -85,7 +87,7 @@ population as (
 
     union all
 
-    select periode, level, opd_kode, jenis_layanan, populasi from {{ ref('int_populasi') }}
+    select periode, level, opd_kode, jenis_layanan, populasi from {{ ref('int_populasi') }} where {{ periode_filter('periode') }}
 
 ),
 
