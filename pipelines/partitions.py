@@ -45,6 +45,21 @@ def periodes_of(key_range: PartitionKeyRange) -> list[str]:
     return [periode_label(k) for k in keys]
 
 
+# The semesters the dbt asset rebuilt in a run, as a run tag: "2025-S1,2025-S2", or "all" for a
+# plain build. Checks that scan marts read it to scan only those semesters' rows (the rows of
+# the other semesters were not rewritten and passed when they were); shown on the run in the UI.
+BUILT_PERIODES_TAG = "skm/built_periodes"
+
+
+def built_periodes(tags: dict[str, str]) -> list[str] | None:
+    """The run's rebuilt semesters from its tags; None means every semester (a plain build, or a
+    run in which dbt did not run: a check run on its own scans everything)."""
+    value = tags.get(BUILT_PERIODES_TAG)
+    if not value or value == "all":
+        return None
+    return value.split(",")
+
+
 def landed_partition_range(data_dir: Path, landing_dirs: list[Path]) -> tuple[str, str] | None:
     """First and last semester with a landed file: what `make demo` materialises."""
     found = sorted(

@@ -13,6 +13,9 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
+from pipelines.partitions import landed_partition_range, periode_label
+from pipelines.registry import load_registry
+from pipelines.settings import paths
 from tests.conftest import make_data_dir
 from tests.pipeline_run import run_pipeline
 
@@ -137,7 +140,12 @@ def test_publishing_alone_is_refused(estate: Path):
 def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
     """The gate itself, on a warehouse built by hand: an e-mail in one mart's text column and a
     column named like personal data are each named; a clean mart passes."""
-    from pipelines.quality.checks import no_personal_data_in_marts
+    from pipelines.quality.checks import personal_data_in_marts
+
+    def no_personal_data_in_marts(periodes=None):
+        with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb"), read_only=True) as con:
+            findings, _ = personal_data_in_marts(con, periodes)
+        return findings
 
     monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
     (tmp_path / "warehouse").mkdir()
@@ -147,17 +155,27 @@ def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
         con.execute("INSERT INTO marts.ikm_opd VALUES ('RSUD', 'B', 80.1)")
         con.execute("CREATE TABLE marts.saran (periode VARCHAR, saran VARCHAR)")
         con.execute("INSERT INTO marts.saran SELECT '2025-S1', 'pelayanan baik ' || i FROM range(1000) t(i)")
-    clean = no_personal_data_in_marts()
-    assert clean.passed, clean.description
+    assert no_personal_data_in_marts() == []
 
     with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb")) as con:
         con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'hubungi saya di budi.s@example.co.id')")
         con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'atau wa 0812-3456-7890')")
         con.execute("CREATE TABLE marts.kontak (no_hp VARCHAR)")
     found = no_personal_data_in_marts()
-    assert not found.passed
-    assert "saran.saran (e-mail-shaped value)" in found.description
-    assert "saran.saran (phone-shaped value)" in found.description
-    assert "saran.saran (NIK-shaped value)" not in found.description
-    assert "kontak.no_hp (column name)" in found.description
-    assert "ikm_opd" not in found.description
+    assert sorted(found) == [("kontak", "no_hp", "column name"), ("saran", "saran", "e-mail-shaped value"),
+                             ("saran", "saran", "phone-shaped value")]
+    # a semester run scans the marts' rows of its own semesters (tables without periode: all)
+    assert sorted(no_personal_data_in_marts(["2025-S2"])) == [("kontak", "no_hp", "column name")]
+    assert len(no_personal_data_in_marts(["2025-S1", "2025-S2"])) == 3
+
+
+def test_a_semester_run_scans_only_its_semesters_for_personal_data(estate: Path):
+    """The dbt asset tags the run with the semesters it rebuilt; the PII gate scans those rows of
+    the marts. The estate's first run built a new warehouse: every semester."""
+    p = paths()
+    first, last = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in load_registry(p.registry)])
+    assert first != last
+    result = run_pipeline(partitions=(last, last))
+    assert result.success
+    scan = next(e for e in result.get_asset_check_evaluations() if e.check_name == "no_personal_data_in_marts")
+    assert f"(semesters {periode_label(last)})" in scan.description, scan.description

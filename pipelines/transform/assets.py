@@ -12,7 +12,7 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from pipelines.partitions import periodes_of, semester_partitions
+from pipelines.partitions import BUILT_PERIODES_TAG, periodes_of, semester_partitions
 from pipelines.quality.gx import GreatExpectationsResource
 from pipelines.registry import load_trust
 from pipelines.settings import paths
@@ -60,11 +60,14 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: Grea
     trust_vars = load_trust(paths().registry).dbt_vars()
     if paths().warehouse.exists():
         args += ["--vars", json.dumps({**trust_vars, "periode_from": periodes[0], "periode_to": periodes[-1]})]
+        built = ",".join(periodes)
     else:
         args += ["--vars", json.dumps(trust_vars)]
         # A new warehouse: build every semester once, or files of the semesters not in this run
         # would have no rows yet and the reconciliation gate would (rightly) block.
         context.log.info("No warehouse yet: building every semester")
+        built = "all"
+    context.instance.add_run_tags(context.run_id, {BUILT_PERIODES_TAG: built})
     yield from dbt.cli(args, context=context).stream()
 
 
