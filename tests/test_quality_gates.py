@@ -178,4 +178,4 @@ def test_a_semester_run_scans_only_its_semesters_for_personal_data(estate: Path)
     result = run_pipeline(partitions=(last, last))
     assert result.success
     scan = next(e for e in result.get_asset_check_evaluations() if e.check_name == "no_personal_data_in_marts")
-    assert f"(semesters {periode_label(last)})" in scan.description, scan.description
+    assert scan.metadata["scope"].value == f"semesters {periode_label(last)}", scan.metadata
