@@ -68,3 +68,84 @@ def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publis
         reconnected.close()
     assert periodes == ["2025-S1", "2025-S2"]
     assert after[0] > before[0] and after[2] > before[2]
+
+
+@pytest.mark.slow
+def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir):
+    """A semester run replaces its semesters' rows in a copy of the published file. The result
+    must be the file a full copy of the warehouse gives, and stay readable by DuckDB 1.4."""
+    from pipelines.publish.snapshot import publish_snapshot
+    from pipelines.registry import load_registry
+    from pipelines.settings import paths
+    from pipelines.transform.assets import mart_asset_keys
+    from tests.bi_clients import duckdb_client, read_with
+
+    data_dir = use_data_dir(make_data_dir(tmp_path / "estate", rows=40))
+    assert run_pipeline().success  # a new warehouse: every semester, a full copy
+    published = data_dir / "published" / "skm.duckdb"
+    responden = "SELECT periode, sum(jumlah_responden) FROM ikm_opd GROUP BY periode ORDER BY periode"
+    before = dict(_rows(published, responden))
+
+    # an OPD re-exports 2025-S2 with ten rows fewer
+    csv = next(f for s in load_registry(paths().registry)
+               for f in sorted((s.landing_dir(data_dir) / "2025-S2").glob("*.csv")))
+    lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
+    csv.write_text("".join(lines[:-10]), encoding="utf-8")
+    result = run_pipeline(partitions=("2025-07", "2025-07"))
+    assert result.success
+    [event] = [e for e in result.get_asset_materialization_events()
+               if e.asset_key.to_user_string() == "published_warehouse"]
+    assert event.materialization.metadata["semesters_replaced"].value == "2025-S2"
+
+    full = tmp_path / "full.duckdb"
+    publish_snapshot(paths().warehouse, full, [k.path[-1] for k in mart_asset_keys()])
+    compared = 0
+    for table in _rows(full, "SELECT table_name FROM information_schema.tables WHERE table_name <> '_published'"):
+        table = table[0]
+        query = f'SELECT * FROM "{table}" ORDER BY ALL'
+        assert _rows(published, query) == _rows(full, query), table
+        compared += 1
+    assert compared >= 17
+    after = dict(_rows(published, responden))
+    assert after["2025-S1"] == before["2025-S1"] and after["2025-S2"] < before["2025-S2"], (before, after)
+    assert read_with(duckdb_client("1.4.5"), published)["tables"]["ikm_opd"] > 0
+
+
+def _rows(db, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_a_semester_publish_copies_whole_what_changed_shape_and_drops_what_left(tmp_path):
+    """The fallbacks of a semester publish, on a warehouse made by hand: a table whose columns
+    changed is copied whole, a whole table is copied whole, a table no longer published goes."""
+    from pipelines.publish.snapshot import publish_snapshot
+
+    wh, pub = tmp_path / "wh.duckdb", tmp_path / "pub.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute("CREATE SCHEMA marts")
+        con.execute("CREATE TABLE marts.saran AS SELECT * FROM (VALUES ('2025-S1', 'a'), ('2025-S2', 'b')) t(periode, saran)")
+        con.execute("CREATE TABLE marts.reconciliation AS SELECT 1 AS files")
+        con.execute("CREATE TABLE marts.lama AS SELECT 1 AS x")
+    publish_snapshot(wh, pub, ["saran", "reconciliation", "lama"])
+
+    with duckdb.connect(str(wh)) as con:
+        con.execute("UPDATE marts.saran SET saran = 'b2' WHERE periode = '2025-S2'")
+        con.execute("UPDATE marts.saran SET saran = 'not this run' WHERE periode = '2025-S1'")
+        con.execute("UPDATE marts.reconciliation SET files = 2")
+    counts = publish_snapshot(wh, pub, ["saran", "reconciliation"], periodes=["2025-S2"],
+                              periode_keys={"saran": "periode"})
+    assert counts == {"saran": 2, "reconciliation": 1}
+    # only 2025-S2 was replaced: the S1 change was not this run's (a semester run leaves S1 as built)
+    assert _rows(pub, "SELECT * FROM saran ORDER BY ALL") == [("2025-S1", "a"), ("2025-S2", "b2")]
+    assert _rows(pub, "SELECT files FROM reconciliation") == [(2,)]
+    assert _rows(pub, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'lama'") == [(0,)]
+
+    with duckdb.connect(str(wh)) as con:
+        con.execute("ALTER TABLE marts.saran ADD COLUMN opd_kode VARCHAR DEFAULT 'RSUD'")
+    publish_snapshot(wh, pub, ["saran", "reconciliation"], periodes=["2025-S2"], periode_keys={"saran": "periode"})
+    assert _rows(pub, "SELECT * FROM saran ORDER BY ALL") == [("2025-S1", "not this run", "RSUD"),
+                                                              ("2025-S2", "b2", "RSUD")]

@@ -5,11 +5,11 @@ from dataclasses import asdict
 
 from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset
 
-from pipelines.partitions import semester_partitions
+from pipelines.partitions import built_periodes, semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
 from pipelines.settings import paths
-from pipelines.transform.assets import mart_asset_keys
+from pipelines.transform.assets import mart_asset_keys, mart_periode_keys
 
 MART_KEYS = mart_asset_keys()
 
@@ -39,8 +39,14 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     warnings = [g for g in gates if g.status == "failed" and not g.blocking]
     for w in warnings:
         context.log.warning(f"Published with a warning: {w.asset}:{w.gate}: {w.description}")
+    # A semester run replaces its semesters' rows in a copy of the published file; a plain build
+    # (or a publish without dbt in the run) copies every mart.
+    run = context.instance.get_run_by_id(context.run.run_id)
+    periodes = built_periodes(run.tags if run else {})
+    replaced = ", ".join(periodes) if periodes and p.published.exists() else "all (full copy)"
     counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id,
-                              extra_tables={"quality_gates": [asdict(g) for g in gates]})
+                              extra_tables={"quality_gates": [asdict(g) for g in gates]},
+                              periodes=periodes, periode_keys=mart_periode_keys())
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(p.published)),
@@ -48,6 +54,7 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
                 "| table | rows |\n|---|---|\n" + "\n".join(f"| {t} | {n} |" for t, n in counts.items())
             ),
             **{f"rows_{t}": MetadataValue.int(n) for t, n in counts.items()},
+            "semesters_replaced": replaced,
             "warnings": MetadataValue.md("\n".join(f"- {w.asset}:{w.gate}: {w.description}" for w in warnings)
                                          or "none"),
         }

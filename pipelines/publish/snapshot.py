@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -20,33 +21,53 @@ STORAGE_VERSION = "v1.4.0"
 
 
 def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema: str = "marts",
-                     run_id: str | None = None, extra_tables: dict[str, list[dict]] | None = None) -> dict[str, int]:
-    """Copy ``schema.table`` for each table, plus small `extra_tables` given as rows, into a fresh
-    file and swap it in; returns row counts."""
+                     run_id: str | None = None, extra_tables: dict[str, list[dict]] | None = None,
+                     periodes: list[str] | None = None, periode_keys: dict[str, str] | None = None) -> dict[str, int]:
+    """Copy ``schema.table`` for each table, plus small `extra_tables` given as rows, into a new
+    file and swap it in; returns row counts.
+
+    With `periodes` (the semesters this run rebuilt) and `periode_keys` (table -> the column its
+    dbt model replaces rows by), the new file starts as a copy of the published one and only
+    those semesters' rows of those tables are replaced; every other table is copied whole. The
+    cost of a semester run then grows with the semester, not with the history (saran, quarantine
+    and duplicates hold millions of rows at 10 M responses). The result is the same file a full
+    copy would give (test_a_semester_publish_equals_a_full_publish); without a published file, or
+    when a table's columns changed, it is a full copy."""
     published.parent.mkdir(parents=True, exist_ok=True)
     tmp = published.with_name(published.name + ".new")
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     counts: dict[str, int] = {}
+    incremental = periodes is not None and published.exists()
+    if incremental:
+        shutil.copyfile(published, tmp)
     con = duckdb.connect()  # in memory: a read-only connection could not attach a new file
     try:
         con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
-        con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
+        if incremental:
+            con.execute(f"ATTACH '{tmp}' AS snap")  # keeps the file's storage version
+            _drop_tables_not_in(con, {*tables, *(extra_tables or {}), "_published"})
+        else:
+            con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
         for table in tables:
-            con.execute(f'CREATE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
-            if table == PROFILE_TABLE:
-                suppress_profile(con, f'snap.main."{table}"')
+            key = (periode_keys or {}).get(table) if incremental else None
+            replaced = (key is not None and _same_columns(con, schema, table)
+                        and _replace_periodes(con, schema, table, key, periodes or []))
+            if not replaced:
+                con.execute(f'CREATE OR REPLACE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
+                if table == PROFILE_TABLE:
+                    suppress_profile(con, f'snap.main."{table}"')
             counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchall()[0][0]
         for name, rows in (extra_tables or {}).items():
             if rows:
                 frame = pd.DataFrame(rows)
                 con.register("_extra", frame)
-                con.execute(f'CREATE TABLE snap.main."{name}" AS SELECT * FROM _extra')
+                con.execute(f'CREATE OR REPLACE TABLE snap.main."{name}" AS SELECT * FROM _extra')
                 con.unregister("_extra")
                 counts[name] = len(rows)
         published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         con.execute(
-            "CREATE TABLE snap.main._published AS SELECT ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS run_id",
+            "CREATE OR REPLACE TABLE snap.main._published AS SELECT ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS run_id",
             [published_at, run_id],
         )
         con.execute("DETACH snap")
@@ -58,3 +79,49 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
     con.close()
     os.replace(tmp, published)
     return counts
+
+
+def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [database, schema, table],
+    ).fetchall()
+
+
+def _same_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """The published table can take the warehouse's rows as they are (the profile is checked
+    after its suppression, in ``_replace_periodes``: it is published in another shape)."""
+    published = _columns(con, "snap", "main", table)
+    return bool(published) and (table == PROFILE_TABLE or published == _columns(con, "wh", schema, table))
+
+
+def _replace_periodes(con: duckdb.DuckDBPyConnection, schema: str, table: str, key: str, periodes: list[str]) -> bool:
+    """Replace the semesters' rows of a published table; False (nothing changed) when the
+    published table's columns are no longer the ones the rows come with."""
+    marks = ", ".join("?" for _ in periodes)
+    if table != PROFILE_TABLE:
+        con.execute(f'DELETE FROM snap.main."{table}" WHERE "{key}" IN ({marks})', periodes)
+        con.execute(f'INSERT INTO snap.main."{table}" SELECT * FROM wh."{schema}"."{table}" '
+                    f'WHERE "{key}" IN ({marks})', periodes)
+        return True
+    # suppression is planned per periode and dimensi: the semesters' rows can be planned alone
+    staged = "memory.main._profil_baru"
+    con.execute(f'CREATE OR REPLACE TABLE {staged} AS SELECT * FROM wh."{schema}"."{table}" '
+                f'WHERE "{key}" IN ({marks})', periodes)
+    suppress_profile(con, staged)
+    same = sorted(_columns(con, "memory", "main", "_profil_baru")) == sorted(_columns(con, "snap", "main", table))
+    if same:
+        con.execute(f'DELETE FROM snap.main."{table}" WHERE "{key}" IN ({marks})', periodes)
+        con.execute(f'INSERT INTO snap.main."{table}" BY NAME SELECT * FROM {staged}')
+    con.execute(f"DROP TABLE {staged}")
+    return same
+
+
+def _drop_tables_not_in(con: duckdb.DuckDBPyConnection, keep: set[str]) -> None:
+    """A mart dropped from the project leaves the published file too, as it would on a full copy."""
+    for (table,) in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'snap'"
+    ).fetchall():
+        if table not in keep:
+            con.execute(f'DROP TABLE snap.main."{table}"')

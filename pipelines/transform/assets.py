@@ -60,7 +60,8 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: Grea
     trust_vars = load_trust(paths().registry).dbt_vars()
     if paths().warehouse.exists():
         args += ["--vars", json.dumps({**trust_vars, "periode_from": periodes[0], "periode_to": periodes[-1]})]
-        built = ",".join(periodes)
+        # Spark ignores the periode vars and rebuilds every semester (macros/periode.sql)
+        built = "all" if dbt.target == "spark" else ",".join(periodes)
     else:
         args += ["--vars", json.dumps(trust_vars)]
         # A new warehouse: build every semester once, or files of the semesters not in this run
@@ -84,3 +85,16 @@ def mart_asset_keys() -> list[AssetKey]:
         if node["resource_type"] == "model" and layer_of(node) == "marts"
     )
     return [mart_key(n) for n in names]
+
+
+def mart_periode_keys() -> dict[str, str]:
+    """mart -> the column its model replaces rows by in a semester run (`periode` or
+    `periode_declared`), for the marts built per periode (macros/engine.sql periode_config); the
+    other marts are whole tables rebuilt by every run."""
+    manifest = json.loads(MANIFEST.read_text())
+    return {
+        node["name"]: node["config"]["unique_key"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and layer_of(node) == "marts"
+        and node["config"].get("materialized") == "incremental" and isinstance(node["config"].get("unique_key"), str)
+    }
