@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from dagster import PartitionKeyRange, TimeWindowPartitionsDefinition
+from dagster import DagsterInstance, PartitionKeyRange, TimeWindowPartitionsDefinition
 
 TIMEZONE = "Asia/Makassar"
 semester_partitions = TimeWindowPartitionsDefinition(
@@ -51,10 +51,12 @@ def periodes_of(key_range: PartitionKeyRange) -> list[str]:
 BUILT_PERIODES_TAG = "skm/built_periodes"
 
 
-def built_periodes(tags: dict[str, str]) -> list[str] | None:
-    """The run's rebuilt semesters from its tags; None means every semester (a plain build, or a
-    run in which dbt did not run: a check run on its own scans everything)."""
-    value = tags.get(BUILT_PERIODES_TAG)
+def built_periodes(instance: DagsterInstance, run_id: str) -> list[str] | None:
+    """The semesters run `run_id` rebuilt, from its tags as they are now (the dbt asset adds the tag
+    during the run); None means every semester (a plain build, or a run in which dbt did not run:
+    a check or publish run on its own covers everything)."""
+    run = instance.get_run_by_id(run_id)
+    value = run.tags.get(BUILT_PERIODES_TAG) if run else None
     if not value or value == "all":
         return None
     return value.split(",")

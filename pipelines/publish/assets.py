@@ -41,8 +41,7 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
         context.log.warning(f"Published with a warning: {w.asset}:{w.gate}: {w.description}")
     # A semester run replaces its semesters' rows in a copy of the published file; a plain build
     # (or a publish without dbt in the run) copies every mart.
-    run = context.instance.get_run_by_id(context.run.run_id)
-    periodes = built_periodes(run.tags if run else {})
+    periodes = built_periodes(context.instance, context.run.run_id)
     replaced = ", ".join(periodes) if periodes and p.published.exists() else "all (full copy)"
     counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id,
                               extra_tables={"quality_gates": [asdict(g) for g in gates]},

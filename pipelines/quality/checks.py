@@ -132,8 +132,7 @@ def _ident(name: str) -> str:
                          "e-mail, phone or NIK-shaped value in a text column (of a semester run: in the rows of "
                          "the semesters dbt rebuilt in the run).")
 def no_personal_data_in_marts(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    run = context.instance.get_run_by_id(context.run.run_id)  # the tags as they are now
-    periodes = built_periodes(run.tags if run else {})
+    periodes = built_periodes(context.instance, context.run.run_id)
     with warehouse() as con:
         findings, columns = personal_data_in_marts(con, periodes)
     scope = "every semester" if periodes is None else "semesters " + ", ".join(periodes)

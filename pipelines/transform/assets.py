@@ -76,25 +76,24 @@ def mart_key(name: str) -> AssetKey:
     return AssetKey(["marts", name])
 
 
+def _mart_nodes() -> list[Mapping[str, Any]]:
+    """The manifest's models under models/marts."""
+    manifest = json.loads(MANIFEST.read_text())
+    return [node for node in manifest["nodes"].values()
+            if node["resource_type"] == "model" and layer_of(node) == "marts"]
+
+
 def mart_asset_keys() -> list[AssetKey]:
     """The models under models/marts: what the publish step copies to the published file."""
-    manifest = json.loads(MANIFEST.read_text())
-    names = sorted(
-        node["name"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and layer_of(node) == "marts"
-    )
-    return [mart_key(n) for n in names]
+    return [mart_key(n) for n in sorted(node["name"] for node in _mart_nodes())]
 
 
 def mart_periode_keys() -> dict[str, str]:
     """mart -> the column its model replaces rows by in a semester run (`periode` or
     `periode_declared`), for the marts built per periode (macros/engine.sql periode_config); the
     other marts are whole tables rebuilt by every run."""
-    manifest = json.loads(MANIFEST.read_text())
     return {
         node["name"]: node["config"]["unique_key"]
-        for node in manifest["nodes"].values()
-        if node["resource_type"] == "model" and layer_of(node) == "marts"
-        and node["config"].get("materialized") == "incremental" and isinstance(node["config"].get("unique_key"), str)
+        for node in _mart_nodes()
+        if node["config"].get("materialized") == "incremental" and isinstance(node["config"].get("unique_key"), str)
     }
