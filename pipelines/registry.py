@@ -1,13 +1,29 @@
 """The source registry (``data/sources.yml``): which OPD exports exist and how their columns map
-to canonical fields. Header matching is by text, never position."""
+to canonical fields. Header matching is by text, never position.
+
+The file has one schema (``RegistryFile`` below, enforced with pydantic) covering every block:
+``defaults``, ``quality``, ``kepercayaan`` and ``sources``. A registry mistake is the most common
+way real data is misread silently (a misspelt ``sheeet:`` used to fall back to the first sheet, a
+``timzone:`` to WITA), so an unknown key, a wrong type or value and a missing field all stop the
+run before anything is read, with one message naming the file, the line, the source and the key
+(and the nearest valid key for a misspelling). ``python -m pipelines.registry`` runs the same
+check from the command line (the Makefile does, before every pipeline run).
+"""
 
 from __future__ import annotations
 
+import difflib
 import re
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
+from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
+                      field_validator, model_validator)
 
 from pipelines.settings import UNSUR_KEYS
 
@@ -30,6 +46,10 @@ CANONICAL_FIELDS: tuple[str, ...] = (
 TEMPLATE_FIELDS: tuple[str, ...] = tuple(f for f in CANONICAL_FIELDS if f not in ("opd_kode", "device_id"))
 # Without these a file cannot yield a single usable response.
 REQUIRED_FIELDS: tuple[str, ...] = ("submitted_at", "jenis_layanan", *UNSUR_KEYS)
+# Reader options a source may set; they reach the readers as `Source.options`.
+READER_OPTIONS = ("delimiter", "encoding", "header_row", "record_path")
+# Folders of the data directory that belong to the pipeline itself: never a landing folder.
+RESERVED_DIRS = ("warehouse", "published", "secrets", "spark")
 
 
 def normalise_header(text: object) -> str:
@@ -41,6 +61,243 @@ def normalise_header(text: object) -> str:
     return s.strip(" :?")
 
 
+class RegistryError(ValueError):
+    """The registry cannot be used as written; the message names file, line, source and key."""
+
+
+# --- the schema ------------------------------------------------------------------------------
+Number = StrictFloat  # YAML gives 10 or 0.1 (an int is taken as a float); a text such as "10%" is refused
+Share = Annotated[Number, Field(ge=0, le=1)]
+Periode = Annotated[StrictStr, Field(pattern=r"^\d{4}-S[12]$")]
+
+
+class _Block(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _valid_timezone(value: str | None) -> str | None:
+    if value is None:
+        return value
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Makassar for WITA, Asia/Jakarta, UTC)") from exc
+    return value
+
+
+class DefaultsBlock(_Block):
+    timezone: StrictStr = "Asia/Makassar"
+    _tz = field_validator("timezone")(_valid_timezone)
+
+
+class WaiverEntry(_Block):
+    source: StrictStr
+    periode: Periode
+    reason: StrictStr
+
+
+class QualityBlock(_Block):
+    max_quarantine_rate: Share = 0.10
+    min_rows_for_rate: Annotated[StrictInt, Field(ge=0)] = 20
+    max_index_change: Annotated[Number, Field(gt=0)] = 10.0
+    waivers: list[WaiverEntry] = []
+
+
+class PopulasiEntry(_Block):
+    periode: Periode
+    opd_kode: StrictStr
+    jenis_layanan: StrictStr | None = None
+    populasi: Annotated[StrictInt, Field(gt=0)]
+
+
+class KepercayaanBlock(_Block):
+    kebijakan_ditandai: Literal["hitung", "kecualikan"] = "hitung"
+    ulang_menit: Annotated[Number, Field(gt=0)] = 30.0
+    beruntun_jumlah: Annotated[StrictInt, Field(ge=2)] = 5
+    beruntun_menit: Annotated[Number, Field(gt=0)] = 10.0
+    seragam_selisih: Share = 0.05
+    seragam_min_responden: Annotated[StrictInt, Field(ge=1)] = 30
+    max_marked_effect: Annotated[Number, Field(ge=0)] = 1.0
+    populasi: list[PopulasiEntry] = []
+
+
+class SourceEntry(_Block):
+    code: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
+    opd_kode: Annotated[StrictStr, Field(min_length=1)]
+    opd_nama: Annotated[StrictStr, Field(min_length=1)]
+    format: Literal["csv", "xlsx", "json"]
+    landing: Annotated[StrictStr, Field(min_length=1)]
+    timezone: StrictStr | None = None
+    sheet: StrictStr | None = None
+    description: StrictStr = ""
+    template: StrictBool = False
+    columns: dict[Literal[CANONICAL_FIELDS + PII_FIELDS], StrictStr] | None = None  # type: ignore[valid-type]
+    delimiter: Annotated[StrictStr, Field(min_length=1, max_length=1)] | None = None
+    encoding: StrictStr | None = None
+    header_row: Annotated[StrictInt, Field(ge=1)] | None = None
+    record_path: StrictStr | None = None
+
+    _tz = field_validator("timezone")(_valid_timezone)
+
+    @field_validator("landing")
+    @classmethod
+    def _confined(cls, value: str) -> str:
+        """A landing folder is a relative path inside the data folder: no absolute path, no '..',
+        not one of the pipeline's own folders (the run would read its own output)."""
+        p = PurePosixPath(value.replace("\\", "/"))
+        if p.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
+            raise ValueError(f"landing {value!r} must be a folder inside the data folder (e.g. raw/<code>), "
+                             "not an absolute path")
+        if ".." in p.parts:
+            raise ValueError(f"landing {value!r} must stay inside the data folder: '..' is not allowed")
+        parts = [x for x in p.parts if x not in ("", ".")]
+        if not parts:
+            raise ValueError("landing must name a folder inside the data folder, not the data folder itself")
+        if parts[0] in RESERVED_DIRS:
+            raise ValueError(f"landing {value!r} is inside the pipeline's own folder {parts[0]}/")
+        return "/".join(parts)
+
+    @model_validator(mode="after")
+    def _mapped(self) -> SourceEntry:
+        if self.template and self.columns:
+            raise ValueError("a template source has no 'columns' (its headers are the canonical field names)")
+        if not self.template:
+            if not self.columns:
+                raise ValueError("missing 'columns' (the header of each canonical field), or set 'template: true'")
+            missing = [f for f in REQUIRED_FIELDS if f not in self.columns]
+            if missing:
+                raise ValueError(f"no column mapped for {missing}")
+        if self.sheet is not None and self.format != "xlsx":
+            raise ValueError(f"'sheet' applies to xlsx sources only (this one is {self.format})")
+        if self.record_path is not None and self.format != "json":
+            raise ValueError(f"'record_path' applies to json sources only (this one is {self.format})")
+        return self
+
+
+class RegistryFile(_Block):
+    defaults: DefaultsBlock = DefaultsBlock()
+    quality: QualityBlock = QualityBlock()
+    kepercayaan: KepercayaanBlock = KepercayaanBlock()
+    sources: list[SourceEntry] = []
+
+    @model_validator(mode="after")
+    def _unique_codes(self) -> RegistryFile:
+        seen: set[str] = set()
+        for s in self.sources:
+            if s.code in seen:
+                raise ValueError(f"duplicate source code {s.code!r}")
+            seen.add(s.code)
+        return self
+
+
+# --- reading and explaining -----------------------------------------------------------------
+def _node_at(root: yaml.Node | None, loc: tuple[Any, ...]) -> yaml.Node | None:
+    """The YAML node to point at for a pydantic error location: the key's own node when the
+    location ends on a mapping key, else the deepest node that exists (the entry of a missing key)."""
+    node = root
+    for step in loc:
+        if isinstance(node, yaml.MappingNode):
+            hit = next(((k, v) for k, v in node.value if k.value == str(step)), None)
+            if hit is None:
+                return node
+            node = hit[0] if step == loc[-1] else hit[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+            node = node.value[step]
+        else:
+            return node
+    return node
+
+
+def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
+    """The keys valid at the mapping holding `loc`'s last step."""
+    model: type[BaseModel] | None = RegistryFile
+    for step in loc[:-1]:
+        if isinstance(step, int) or model is None:
+            continue
+        info = model.model_fields.get(str(step))
+        if info is None:
+            return []
+        model = {"defaults": DefaultsBlock, "quality": QualityBlock, "kepercayaan": KepercayaanBlock,
+                 "sources": SourceEntry, "waivers": WaiverEntry, "populasi": PopulasiEntry}.get(str(step))
+    if model is None:
+        return []
+    if model is SourceEntry and len(loc) >= 2 and loc[-2] == "columns":
+        return list(CANONICAL_FIELDS + PII_FIELDS)
+    return list(model.model_fields)
+
+
+def _explain(path: Path, doc: Any, root: yaml.Node | None, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # pydantic puts the literal's choice in the location of a dict key error
+        if err["type"] == "literal_error" and len(loc) >= 4 and loc[2] == "columns" and loc[-1] == "[key]":
+            loc = loc[:-1]
+        loc = tuple(x for x in loc if x != "[key]")
+        node = _node_at(root, loc)
+        line = f"line {node.start_mark.line + 1}" if node is not None else "?"
+        where = [f"{path}: {line}"]
+        if len(loc) >= 2 and loc[0] == "sources" and isinstance(loc[1], int):
+            entry = (doc.get("sources") or [])[loc[1]] if isinstance(doc, dict) else {}
+            code = entry.get("code") if isinstance(entry, dict) else None
+            where.append(f"source {code!r}" if code else f"source #{loc[1] + 1}")
+            key = ".".join(str(x) for x in loc[2:])
+        else:
+            key = ".".join(str(x) for x in loc)
+        if key:
+            where.append(f"key {key!r}")
+        if err["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc), n=1, cutoff=0.6)
+            what = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else
+                                    f" (valid here: {', '.join(_allowed_keys(loc))})")
+        elif err["type"] == "literal_error" and len(loc) >= 3 and loc[2] == "columns":
+            close = difflib.get_close_matches(str(loc[-1]), CANONICAL_FIELDS + PII_FIELDS, n=1, cutoff=0.6)
+            what = "unknown canonical field" + (f" (did you mean {close[0]!r}?)" if close else "")
+        elif err["type"] == "missing":
+            what = "missing (required)"
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            given = err.get("input")
+            what = msg if isinstance(given, (dict, list)) or repr(given) in msg else f"{msg}, got {given!r}"
+        lines.append(", ".join(where) + ": " + what)
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(path: str, mtime_ns: int, size: int) -> RegistryFile:
+    p = Path(path)
+    text = p.read_text(encoding="utf-8")
+    try:
+        root = yaml.compose(text)
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "?"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RegistryError(f"{path}: {at}: not valid YAML ({problem}); check the indentation and quote "
+                            "values that contain ': '") from None
+    if doc is None:
+        doc = {}
+    if not isinstance(doc, dict):
+        raise RegistryError(f"{path}: line 1: the registry must be a mapping with defaults:, quality:, "
+                            "kepercayaan: and sources:")
+    try:
+        return RegistryFile.model_validate(doc)
+    except ValidationError as exc:
+        raise RegistryError(_explain(p, doc, root, exc)) from None
+
+
+def parse_registry(path: Path) -> RegistryFile:
+    """The whole registry file, validated (cached while the file is unchanged: checks, sensor and
+    assets all read it)."""
+    p = Path(path)
+    if not p.is_file():
+        raise RegistryError(f"{p}: the registry file does not exist")
+    st = p.stat()
+    return _parse_cached(str(p), st.st_mtime_ns, st.st_size)
+
+
+# --- what the rest of the code uses ---------------------------------------------------------
 @dataclass(frozen=True)
 class Source:
     code: str
@@ -63,50 +320,23 @@ class Source:
         return {normalise_header(h): f for f, h in self.columns.items()}
 
 
-class RegistryError(ValueError):
-    pass
-
-
 def load_registry(path: Path) -> list[Source]:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    defaults = doc.get("defaults") or {}
-    sources: list[Source] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(doc.get("sources") or [], start=1):
-        where = f"{path}: source #{i} ({entry.get('code', '?')})"
-        if entry.get("template"):
-            # The standard import template: headers are the canonical field names themselves.
-            entry = {**entry, "columns": {f: f for f in TEMPLATE_FIELDS}}
-        for key in ("code", "opd_kode", "opd_nama", "format", "landing", "columns"):
-            if not entry.get(key):
-                raise RegistryError(f"{where}: missing '{key}'")
-        if entry["format"] not in FORMATS:
-            raise RegistryError(f"{where}: format must be one of {FORMATS}, got {entry['format']!r}")
-        if entry["code"] in seen:
-            raise RegistryError(f"{where}: duplicate source code")
-        seen.add(entry["code"])
-        columns = {str(k): str(v) for k, v in entry["columns"].items()}
-        unknown = set(columns) - set(CANONICAL_FIELDS) - set(PII_FIELDS)
-        if unknown:
-            raise RegistryError(f"{where}: unknown canonical field(s) {sorted(unknown)}")
-        missing = [f for f in REQUIRED_FIELDS if f not in columns]
-        if missing:
-            raise RegistryError(f"{where}: no column mapped for {missing}")
-        sources.append(
-            Source(
-                code=entry["code"],
-                opd_kode=entry["opd_kode"],
-                opd_nama=entry["opd_nama"],
-                format=entry["format"],
-                landing=entry["landing"],
-                timezone=entry.get("timezone") or defaults.get("timezone", "Asia/Makassar"),
-                columns=columns,
-                sheet=entry.get("sheet"),
-                description=entry.get("description", ""),
-                options={k: v for k, v in entry.items() if k in ("delimiter", "encoding", "header_row")},
-            )
+    reg = parse_registry(path)
+    return [
+        Source(
+            code=e.code,
+            opd_kode=e.opd_kode,
+            opd_nama=e.opd_nama,
+            format=e.format,
+            landing=e.landing,
+            timezone=e.timezone or reg.defaults.timezone,
+            columns={f: f for f in TEMPLATE_FIELDS} if e.template else dict(e.columns or {}),
+            sheet=e.sheet,
+            description=e.description,
+            options={k: getattr(e, k) for k in READER_OPTIONS if getattr(e, k) is not None},
         )
-    return sources
+        for e in reg.sources
+    ]
 
 
 @dataclass(frozen=True)
@@ -120,14 +350,12 @@ class QualityConfig:
 
 
 def load_quality(path: Path) -> QualityConfig:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    q = doc.get("quality") or {}
-    waivers = frozenset((str(w["source"]), str(w["periode"])) for w in q.get("waivers") or [])
+    q = parse_registry(path).quality
     return QualityConfig(
-        max_quarantine_rate=float(q.get("max_quarantine_rate", QualityConfig.max_quarantine_rate)),
-        min_rows_for_rate=int(q.get("min_rows_for_rate", QualityConfig.min_rows_for_rate)),
-        max_index_change=float(q.get("max_index_change", QualityConfig.max_index_change)),
-        waivers=waivers,
+        max_quarantine_rate=float(q.max_quarantine_rate),
+        min_rows_for_rate=q.min_rows_for_rate,
+        max_index_change=float(q.max_index_change),
+        waivers=frozenset((w.source, w.periode) for w in q.waivers),
     )
 
 
@@ -158,28 +386,38 @@ class TrustConfig:
 
 
 def load_trust(path: Path) -> TrustConfig:
-    doc = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    t = doc.get("kepercayaan") or {}
-    d = TrustConfig()
-    policy = str(t.get("kebijakan_ditandai", d.kebijakan_ditandai)).strip()
-    if policy not in ("hitung", "kecualikan"):
-        raise RegistryError(f"kepercayaan.kebijakan_ditandai must be 'hitung' or 'kecualikan', got {policy!r}")
-    populasi = []
-    for p in t.get("populasi") or []:
-        missing = {"periode", "opd_kode", "populasi"} - set(p)
-        if missing or int(p["populasi"]) <= 0:
-            raise RegistryError(f"kepercayaan.populasi entry {p!r}: needs periode, opd_kode and a positive populasi")
-        entry = {"periode": str(p["periode"]), "opd_kode": str(p["opd_kode"]), "populasi": int(p["populasi"])}
-        if p.get("jenis_layanan"):
-            entry["jenis_layanan"] = str(p["jenis_layanan"])
-        populasi.append(entry)
-    return TrustConfig(
-        kebijakan_ditandai=policy,
-        ulang_menit=float(t.get("ulang_menit", d.ulang_menit)),
-        beruntun_jumlah=int(t.get("beruntun_jumlah", d.beruntun_jumlah)),
-        beruntun_menit=float(t.get("beruntun_menit", d.beruntun_menit)),
-        seragam_selisih=float(t.get("seragam_selisih", d.seragam_selisih)),
-        seragam_min_responden=int(t.get("seragam_min_responden", d.seragam_min_responden)),
-        max_marked_effect=float(t.get("max_marked_effect", d.max_marked_effect)),
-        populasi=tuple(populasi),
+    t = parse_registry(path).kepercayaan
+    populasi = tuple(
+        {"periode": p.periode, "opd_kode": p.opd_kode, "populasi": p.populasi,
+         **({"jenis_layanan": p.jenis_layanan} if p.jenis_layanan else {})}
+        for p in t.populasi
     )
+    return TrustConfig(
+        kebijakan_ditandai=t.kebijakan_ditandai,
+        ulang_menit=float(t.ulang_menit),
+        beruntun_jumlah=t.beruntun_jumlah,
+        beruntun_menit=float(t.beruntun_menit),
+        seragam_selisih=float(t.seragam_selisih),
+        seragam_min_responden=t.seragam_min_responden,
+        max_marked_effect=float(t.max_marked_effect),
+        populasi=populasi,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m pipelines.registry [FILE]`: check the registry; exit 2 with the errors."""
+    from pipelines.settings import paths
+
+    args = sys.argv[1:] if argv is None else argv
+    path = Path(args[0]) if args else paths().registry
+    try:
+        sources = load_registry(path)
+    except RegistryError as exc:
+        print(f"The source registry has errors; nothing was run:\n{exc}", file=sys.stderr)
+        return 2
+    print(f"Registry {path}: {len(sources)} sources, valid.")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

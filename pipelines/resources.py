@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from pipelines.quality.gx import GreatExpectationsResource
+from pipelines.run_lock import RunLock
 from pipelines.settings import paths
 from pipelines.transform.dbt_resource import SkmDbtCliResource
 from pipelines.transform.project import dbt_executable, dbt_project
@@ -21,4 +22,6 @@ def build_resources() -> dict:
     os.environ["SKM_DATA_DIR"] = str(paths().data_dir)
     return {"dbt": SkmDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
                                      target=os.environ.get(DBT_TARGET_ENV) or None),
-            "gx": GreatExpectationsResource()}
+            "gx": GreatExpectationsResource(),
+            # one run at a time over the data folder; every asset and check requires it
+            "run_lock": RunLock()}

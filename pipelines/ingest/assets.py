@@ -63,7 +63,7 @@ def _metadata(result: IngestResult) -> dict:
     ],
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    pool="warehouse",
+    required_resource_keys={"run_lock"},
 )
 def raw_lake(context: AssetExecutionContext):
     """Reads the landing folders of the run's semesters; new or changed files only (by sha256)."""

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from pipelines.faults import pause_point
 from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
@@ -160,17 +161,54 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
             pass
 
 
-def landed_files(source: Source, data_dir: Path) -> Iterable[tuple[Path, str]]:
-    """(path, name relative to the landing folder), in a stable order."""
+def _walk(source: Source, data_dir: Path) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """Regular files of a landing folder and the entries refused, never following a link.
+
+    A landing folder must resolve inside the data folder (the registry refuses '..' and absolute
+    paths; this catches a landing folder that is itself a link). A symbolic link inside it, to a
+    file or a folder, is refused and recorded, never followed: a link could bring any file of the
+    machine into the lake. Nothing outside the data folder is listed, opened or hashed."""
     root = source.landing_dir(data_dir)
-    if not root.is_dir():
-        return []
-    return [
-        (p, p.relative_to(root).as_posix())
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.startswith(".") and p.name not in _IGNORED_NAMES
-        and not p.name.endswith(".tmp")
-    ]
+    if not root.exists() and not root.is_symlink():
+        return [], []
+    base = data_dir.resolve()
+    resolved = root.resolve()
+    if root.is_symlink() or not resolved.is_relative_to(base) or resolved == base:
+        return [], [(".", f"{source.landing}: the landing folder is a link or resolves outside the data folder "
+                          f"({resolved}); make it a real folder inside {base}")]
+    files: list[tuple[Path, str]] = []
+    refused: list[tuple[str, str]] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for d in list(dirs):
+            if (here / d).is_symlink():
+                dirs.remove(d)
+                name = (here / d).relative_to(root).as_posix()
+                refused.append((name, f"{source.landing}/{name}: a symbolic link to a folder; refused, not followed "
+                                      "(copy the files into the landing folder instead)"))
+        dirs.sort()
+        for n in names:
+            path = here / n
+            name = path.relative_to(root).as_posix()
+            if n.startswith(".") or n in _IGNORED_NAMES or n.endswith(".tmp"):
+                continue
+            if path.is_symlink():
+                refused.append((name, f"{source.landing}/{name}: a symbolic link; refused, not followed "
+                                      "(copy the file into the landing folder instead)"))
+            elif path.is_file():
+                files.append((path, name))
+    return sorted(files, key=lambda f: f[1]), sorted(refused)
+
+
+def landed_files(source: Source, data_dir: Path) -> list[tuple[Path, str]]:
+    """(path, name relative to the landing folder) of every regular file, in a stable order."""
+    return _walk(source, data_dir)[0]
+
+
+def refused_entries(source: Source, data_dir: Path) -> list[tuple[str, str]]:
+    """(name, message) of every link in a landing folder, or of the folder itself when it leaves
+    the data folder: recorded in the ingest log as errors, never read."""
+    return _walk(source, data_dir)[1]
 
 
 def _read_log(lake: Path) -> list[FileRecord]:
@@ -278,8 +316,13 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
     try:
         for source in sources:
             csha = config_sha(source)
-            landed = [(path, name, sha256_file(path)) for path, name in landed_files(source, data_dir)
-                      if in_scope(name)]
+            found, refused = _walk(source, data_dir)
+            for name, message in refused:
+                if in_scope(name):
+                    seen_keys.add((source.code, name))
+                    records.append(FileRecord(source.code, name, None, _periode_of(name), 0, "error", message,
+                                              None, None, csha, now))
+            landed = [(path, name, sha256_file(path)) for path, name in found if in_scope(name)]
             # When two files hold the same bytes, the one loaded before (else the older) is the original.
             landed.sort(key=lambda f: (not _was_loaded(prev_current.get((source.code, f[1])), f[2]),
                                        f[0].stat().st_mtime_ns, f[1]))
@@ -311,6 +354,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                     loaded_sha[sha] = f"{source.code}/{name}"
                 records.append(rec)
         _run_loads(con, jobs, salt)
+        pause_point("ingest")  # tests only: a kill here leaves Parquet files the log does not know
         # A file whose load failed is no original: the first later copy of its bytes is loaded
         # in its place (sequentially, in the order above; rare).
         failed = {j.rec.file_sha256 for j in jobs if j.rec.status == "error"}

@@ -9,6 +9,7 @@ from pipelines.partitions import built_periodes, semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
 from pipelines.settings import paths
+from pipelines.transform.generation import not_built_by
 from pipelines.transform.assets import mart_asset_keys, mart_periode_keys
 
 MART_KEYS = mart_asset_keys()
@@ -21,7 +22,7 @@ MART_KEYS = mart_asset_keys()
     # writes always holds every semester.
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    pool="warehouse",
+    required_resource_keys={"run_lock"},
     description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
                 "swapped in atomically.",
 )
@@ -35,6 +36,11 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
             metadata={"gates_not_passed": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
         )
     p = paths()
+    # The gates above are this run's; the warehouse must be the one they audited: built to the
+    # end by this run's dbt step (the run lock keeps other writers out; this says so if not).
+    moved = not_built_by(p, context.run.run_id)
+    if moved:
+        raise Failure(description=f"Not published: {moved}. The published file is unchanged.")
     tables = [k.path[-1] for k in MART_KEYS]
     warnings = [g for g in gates if g.status == "failed" and not g.blocking]
     for w in warnings:

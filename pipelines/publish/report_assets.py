@@ -30,6 +30,7 @@ from pipelines.settings import paths
     deps=[AssetKey("published_warehouse")],
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    required_resource_keys={"run_lock"},
     description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed) and the "
                 "exports of the published tables (Parquet, XLSX), all read from data/published/skm.duckdb.",
 )

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.faults import pause_point
 from pipelines.publish.disclosure import PROFILE_TABLE, suppress_profile
 
 STORAGE_VERSION = "v1.4.0"
@@ -77,6 +78,7 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
         tmp.unlink(missing_ok=True)
         raise
     con.close()
+    pause_point("publish")  # tests only: a kill here leaves the new file and the old one
     os.replace(tmp, published)
     return counts
 

@@ -16,6 +16,9 @@ from pipelines.quality.warehouse import warehouse
 from pipelines.settings import paths
 from pipelines.transform.assets import mart_key
 
+# Every gate reads the working warehouse: it runs under the run lock (pipelines/run_lock.py).
+RUN_LOCK = {"run_lock"}
+
 # Column names that would mean personal data got through, and value shapes of the same.
 PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
 # Our own identifiers (hashes, response ids) can look like a NIK by chance: not scanned.
@@ -35,7 +38,7 @@ def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-@asset_check(asset=mart_key("reconciliation"), blocking=True,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
              description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
 def reconciliation_holds() -> AssetCheckResult:
     with warehouse() as con:
@@ -53,7 +56,7 @@ def reconciliation_holds() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=mart_key("reconciliation"), blocking=True,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
              description="Quarantined share of each source and periode stays under quality.max_quarantine_rate: "
                          "a burst of unknown labels is how a mis-mapped source shows up.")
 def quarantine_rate_under_threshold() -> AssetCheckResult:
@@ -95,7 +98,7 @@ def quarantine_rate_under_threshold() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=mart_key("ikm_opd"), blocking=True,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=True,
              description="Every registry source delivered used rows for every periode being published, "
                          "unless waived in the registry's quality.waivers.")
 def every_source_delivered() -> AssetCheckResult:
@@ -127,7 +130,7 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-@asset_check(asset=mart_key("ikm_kota"), blocking=True,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_kota"), blocking=True,
              description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
                          "e-mail, phone or NIK-shaped value in a text column (of a semester run: in the rows of "
                          "the semesters dbt rebuilt in the run).")
@@ -188,7 +191,7 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
     return findings, len(cols)
 
 
-@asset_check(asset=mart_key("ikm_opd"), blocking=False,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=False,
              description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
                          "the previous semester. Shown, carried into the marts; does not block.")
 def index_change_within_bounds() -> AssetCheckResult:
@@ -217,7 +220,7 @@ def index_change_within_bounds() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=mart_key("kecukupan_sampel"), blocking=False,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("kecukupan_sampel"), blocking=False,
              description="Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the "
                          "Krejcie & Morgan minimum for its population; also counts the units of unknown population "
                          "and the published indices whose 95 % interval crosses a mutu boundary. Does not block.")
@@ -259,7 +262,7 @@ def sample_below_krejcie_morgan() -> AssetCheckResult:
     )
 
 
-@asset_check(asset=mart_key("ikm_sensitivitas"), blocking=False,
+@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_sensitivitas"), blocking=False,
              description="Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM "
                          "by more than kepercayaan.max_marked_effect points, or change its mutu. The policy "
                          "(kepercayaan.kebijakan_ditandai) decides what is published; both values are in "

@@ -17,6 +17,7 @@ import duckdb
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetKey, MetadataValue, asset_check
 
 from pipelines.quality.warehouse import warehouse
+from pipelines.run_lock import RunLock
 from pipelines.quality.gx import (
     ExpectationOutcome,
     GreatExpectationsResource,
@@ -92,7 +93,7 @@ def build_gx_check(path: Path, known_suites: tuple[str, ...] = ()) -> AssetCheck
         description=f"Great Expectations suite expectations/{path.name} on the {suite.dataset} profile. "
                     f"{suite.description}",
     )
-    def _gx_check(gx: GreatExpectationsResource) -> AssetCheckResult:
+    def _gx_check(gx: GreatExpectationsResource, run_lock: RunLock) -> AssetCheckResult:  # noqa: ARG001 - held
         current = load_suite(path)  # the file as it is now: rules edited since load apply
         with warehouse() as con:
             result = gx.validate(current, con)

@@ -12,10 +12,13 @@ from typing import Any
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from pipelines.faults import pause_point
 from pipelines.partitions import BUILT_PERIODES_TAG, periodes_of, semester_partitions
 from pipelines.quality.gx import GreatExpectationsResource
 from pipelines.registry import load_trust
+from pipelines.run_lock import RunLock
 from pipelines.settings import paths
+from pipelines.transform.generation import begin_build, finish_build, interrupted_build
 from pipelines.transform.project import dbt_project, ensure_manifest
 
 MANIFEST = ensure_manifest()
@@ -46,9 +49,9 @@ def layer_of(node: Mapping[str, Any]) -> str:
     dagster_dbt_translator=SkmTranslator(),
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),  # a backfill is one dbt invocation: one writer
-    pool="warehouse",
 )
-def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: GreatExpectationsResource):
+def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: GreatExpectationsResource,
+                   run_lock: RunLock):
     """`dbt build` for the run's semesters: seeds, staging -> intermediate -> marts, each model
     followed by its tests; models replace only the rows of those semesters."""
     # The GX suites run right after dbt; their context (3-4 s of imports) is created while this
@@ -57,8 +60,13 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: Grea
     periodes = periodes_of(context.partition_key_range)
     args = ["build"]
     # the registry's kepercayaan: block (policy for marked responses, rule parameters, populations)
-    trust_vars = load_trust(paths().registry).dbt_vars()
-    if paths().warehouse.exists():
+    p = paths()
+    trust_vars = load_trust(p.registry).dbt_vars()
+    interrupted = interrupted_build(p)
+    if interrupted and p.warehouse.exists():
+        context.log.warning(f"The last dbt build (run {str(interrupted.get('run_id'))[:8]}) did not finish: "
+                            "building every semester so that no model keeps rows of an interrupted build")
+    if p.warehouse.exists() and not interrupted:
         args += ["--vars", json.dumps({**trust_vars, "periode_from": periodes[0], "periode_to": periodes[-1]})]
         # Spark ignores the periode vars and rebuilds every semester (macros/periode.sql)
         built = "all" if dbt.target == "spark" else ",".join(periodes)
@@ -69,7 +77,12 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: Grea
         context.log.info("No warehouse yet: building every semester")
         built = "all"
     context.instance.add_run_tags(context.run_id, {BUILT_PERIODES_TAG: built})
-    yield from dbt.cli(args, context=context).stream()
+    begin_build(p, context.run_id, built)
+    for n, event in enumerate(dbt.cli(args, context=context).stream()):
+        yield event
+        if n == 0:
+            pause_point("dbt")
+    finish_build(p, context.run_id)
 
 
 def mart_key(name: str) -> AssetKey:

@@ -1,0 +1,68 @@
+"""The working warehouse's generation stamp: which run built it last, and whether it finished.
+
+The dbt step writes ``building`` (with its run id) before dbt starts and ``built`` when dbt ended
+without error. Two readers depend on it:
+- the publish step publishes only a warehouse that *its own run* built to the end, whose gates
+  ran in the same run (pipelines/publish/assets.py): together with the run lock
+  (pipelines/run_lock.py) it makes "publish exactly what this run audited" hold even if a
+  writer ever slipped past the lock;
+- the next dbt step: a stamp left at ``building`` means a build was interrupted (killed, or dbt
+  failed half-way), so some models may hold new rows and others old ones; that run then rebuilds
+  every semester instead of only its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+
+from pipelines.settings import Paths
+
+
+def _path(p: Paths):
+    return p.warehouse.with_name("generation.json")
+
+
+def read_stamp(p: Paths) -> dict:
+    try:
+        return json.loads(_path(p).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write(p: Paths, stamp: dict) -> None:
+    path = _path(p)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(stamp), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def begin_build(p: Paths, run_id: str, periodes: str) -> None:
+    _write(p, {"run_id": run_id, "state": "building", "periodes": periodes,
+               "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")})
+
+
+def finish_build(p: Paths, run_id: str) -> None:
+    _write(p, {**read_stamp(p), "run_id": run_id, "state": "built",
+               "at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")})
+
+
+def interrupted_build(p: Paths) -> dict | None:
+    """The stamp of a build that never finished, else None."""
+    stamp = read_stamp(p)
+    return stamp if stamp.get("state") == "building" else None
+
+
+def not_built_by(p: Paths, run_id: str) -> str | None:
+    """Why the warehouse is not one this run built to the end, or None when it is."""
+    stamp = read_stamp(p)
+    if not stamp:
+        return "the working warehouse has no generation stamp (it was not built by a run of this pipeline)"
+    if stamp.get("run_id") != run_id:
+        return (f"the working warehouse was last built by run {str(stamp.get('run_id'))[:8]}, not by this run: "
+                "its gates were not run on what the warehouse holds now")
+    if stamp.get("state") != "built":
+        return "this run's dbt build did not finish"
+    return None
