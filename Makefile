@@ -11,7 +11,7 @@ ROWS ?= 400
 # Responses in the benchmark estate (`make bench N=10000000`).
 N ?= 1000000
 
-.PHONY: install data demo pipeline summary test dev clean
+.PHONY: install check data demo pipeline summary test dev clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,10 +21,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-data: install
+data: check
 	$(BIN)/python -m pipelines.sample_data --rows $(ROWS) --if-missing --suspicious dishub_kiosk
 
-pipeline: install
+# The registry is checked before anything runs: a mistake stops here with file, line, source and key.
+check: install
+	@$(BIN)/python -m pipelines.registry
+
+pipeline: check
 	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	@echo "Running the pipeline through Dagster (log: $(DAGSTER_HOME)/last_run.log) ..."
 	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*' \
@@ -65,7 +69,7 @@ java:
 test: install chromium java
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
-dev: install
+dev: check
 	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml
 

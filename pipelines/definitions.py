@@ -8,10 +8,16 @@ from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
 from pipelines.publish.report_assets import laporan_skm
 from pipelines.quality.gates import ASSET_CHECKS
+from pipelines.registry import load_registry
 from pipelines.resources import build_resources
 from pipelines.schedules import running_semester_refresh, semester_close_schedule, semester_job
 from pipelines.sensors import landing_sensor
+from pipelines.settings import paths
 from pipelines.transform.assets import skm_dbt_models
+
+# A registry mistake stops the code location from loading (the UI shows the message naming file,
+# line, source and key) instead of surfacing later inside a run or a sensor tick.
+load_registry(paths().registry)
 
 defs = Definitions(
     assets=[raw_lake, skm_dbt_models, published_warehouse, laporan_skm],

@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableResource, DagsterInstance, DagsterRunStatus, InitResourceContext
+from dagster import (ConfigurableResource, DagsterExecutionInterruptedError, DagsterInstance, DagsterRunStatus,
+                     InitResourceContext)
 
 from pipelines.settings import Paths, paths
 
@@ -155,7 +156,11 @@ def hold_run_lock(p: Paths, run_id: str, log: Callable[[str], None], instance: D
                 if timeout_seconds is not None and waited > timeout_seconds:
                     raise RunLockInterrupted(f"gave up after {timeout_seconds:.0f} s waiting for "
                                              f"{_describe(read_holder(p))}; nothing was run")
-                time.sleep(poll_seconds)
+                try:
+                    time.sleep(poll_seconds)
+                except (KeyboardInterrupt, DagsterExecutionInterruptedError) as exc:  # Ctrl-C, SIGTERM
+                    raise RunLockInterrupted(
+                        f"stopped while waiting for {_describe(read_holder(p))}; nothing was run") from exc
         previous = read_holder(p)
         crashed = bool(previous) and not previous.get("released") and previous.get("run_id") != run_id
         if crashed:
