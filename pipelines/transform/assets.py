@@ -63,18 +63,21 @@ def skm_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, gx: Grea
     p = paths()
     trust_vars = load_trust(p.registry).dbt_vars()
     interrupted = interrupted_build(p)
-    if interrupted and p.warehouse.exists():
-        context.log.warning(f"The last dbt build (run {str(interrupted.get('run_id'))[:8]}) did not finish: "
-                            "building every semester so that no model keeps rows of an interrupted build")
     if p.warehouse.exists() and not interrupted:
         args += ["--vars", json.dumps({**trust_vars, "periode_from": periodes[0], "periode_to": periodes[-1]})]
         # Spark ignores the periode vars and rebuilds every semester (macros/periode.sql)
         built = "all" if dbt.target == "spark" else ",".join(periodes)
     else:
         args += ["--vars", json.dumps(trust_vars)]
-        # A new warehouse: build every semester once, or files of the semesters not in this run
-        # would have no rows yet and the reconciliation gate would (rightly) block.
-        context.log.info("No warehouse yet: building every semester")
+        if p.warehouse.exists():
+            # Killed or failed half-way: some models may hold the new rows and others the old ones.
+            # Without the periode vars every periode model is rebuilt whole (macros/periode.sql).
+            context.log.warning(f"The last dbt build (run {str(interrupted.get('run_id'))[:8]}) did not finish: "
+                                "rebuilding every model of every semester from the lake")
+        else:
+            # A new warehouse: build every semester once, or files of the semesters not in this run
+            # would have no rows yet and the reconciliation gate would (rightly) block.
+            context.log.info("No warehouse yet: building every semester")
         built = "all"
     context.instance.add_run_tags(context.run_id, {BUILT_PERIODES_TAG: built})
     begin_build(p, context.run_id, built)
