@@ -103,7 +103,7 @@ def load_registry(path: Path) -> list[Source]:
                 columns=columns,
                 sheet=entry.get("sheet"),
                 description=entry.get("description", ""),
-                options={k: v for k, v in entry.items() if k in ("delimiter", "encoding", "header_row")},
+                options={k: v for k, v in entry.items() if k in ("delimiter", "encoding", "header_row", "record_path")},
             )
         )
     return sources

@@ -25,7 +25,7 @@ from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURC
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 
 PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
-READER_VERSION = "1"  # bump when a reader's output changes, so every file is re-read
+READER_VERSION = "2"  # bump when a reader's output changes, so every file is re-read
 _IGNORED_NAMES = {".gitkeep", "Thumbs.db", "desktop.ini"}
 
 
