@@ -64,14 +64,17 @@ def log_of(data_dir: Path, key: str) -> dict:
 
 
 # --- 1. Excel formulas -----------------------------------------------------------------------------
-def _give_cached_value(path: Path, cell: str, value: str) -> None:
-    """openpyxl writes a formula with an empty <v/>; give one formula the value Excel would have saved."""
+def _give_cached_value(path: Path, cell: str, value: str, error: bool = False) -> None:
+    """openpyxl writes a formula with an empty <v/>; give one formula the value Excel would have
+    saved (an error value such as #N/A with error=True)."""
     src = zipfile.ZipFile(path)
     parts = {n: src.read(n) for n in src.namelist()}
     src.close()
     xml = parts["xl/worksheets/sheet1.xml"].decode()
     xml, n = re.subn(rf'(<c r="{cell}"[^>]*>\s*<f>[^<]*</f>)\s*<v\s*/>', rf"\g<1><v>{value}</v>", xml)
     assert n == 1, xml
+    if error:
+        xml = xml.replace(f'<c r="{cell}"', f'<c r="{cell}" t="e"')
     parts["xl/worksheets/sheet1.xml"] = xml.encode()
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for name, data in parts.items():
@@ -84,20 +87,22 @@ def test_excel_formula_cells_use_their_saved_value_and_an_unsaved_one_is_marked_
     rows[0][3] = "=D5"  # U2 (column E) of data row 1: a formula, saved value 4 (given below)
     rows[1][4] = "=E6"  # U3 (column F) of data row 2: a formula without a saved value
     rows[2][1] = '=IF(D7=4,"Farmasi","")'  # Unit Layanan (column C) of data row 3: no saved value
+    rows[2][6] = "=NA()"  # U5 (column H) of data row 3: saved value the error #N/A (calamine: empty)
     path = landed(data_dir, "rsud_paper", "rekap.xlsx")
     wb = rsud_workbook(rows)
     wb.active["R5"] = "=SUM(D5:L5)"  # a formula in a column without a header: never read, no matter
     wb.save(path)
     _give_cached_value(path, "E5", "4")
+    _give_cached_value(path, "H7", "#N/A", error=True)
     run(data_dir)
     log = log_of(data_dir, "rsud_paper/2025-S1/rekap.xlsx")
     assert (log["status"], log["rows_read"], log["message"]) == ("loaded", 3, None)
     got = [(r["row_number"], r["submitted_at"], r["jenis_layanan"], r["u_persyaratan"], r["u_prosedur"],
-            r["u_waktu"], r["usia"]) for r in lake_rows(data_dir / LAKE)]
+            r["u_waktu"], r["u_produk"], r["usia"]) for r in lake_rows(data_dir / LAKE)]
     assert got == [
-        (1, "2025-02-03 09:30:00", "Poli Umum", "4", "4", "3", "41"),
-        (2, "2025-02-04", "IGD", "3", "3", f"{FORMULA_MARK} F6 =E6", "034"),  # '034' stays text
-        (3, "2025-02-05", f'{FORMULA_MARK} C7 =IF(D7=4,"Farmasi","")', "4", "4", "4", "50"),
+        (1, "2025-02-03 09:30:00", "Poli Umum", "4", "4", "3", "4", "41"),
+        (2, "2025-02-04", "IGD", "3", "3", f"{FORMULA_MARK} F6 =E6", "4", "034"),  # '034' stays text
+        (3, "2025-02-05", f'{FORMULA_MARK} C7 =IF(D7=4,"Farmasi","")', "4", "4", "4", "#N/A", "50"),
     ]
 
 
@@ -319,3 +324,13 @@ def test_a_file_of_another_kind_is_named_with_what_to_do(data_dir: Path):
         "raw/disdukcapil_kiosk/2025-S1/laporan.json: a PDF document, not a JSON file: land the survey export "
         "itself (a JSON file)")
     assert {v["status"] for v in log.values()} == {"error"}
+
+
+def test_a_utf16_json_dump_is_read(data_dir: Path):
+    landed(data_dir, "disdukcapil_kiosk", "dump.json").write_bytes(
+        json.dumps([{**r, "comment": "Pelayanan cepat – ramah"} for r in kiosk_records(2)],
+                   ensure_ascii=False).encode("utf-16"))
+    run(data_dir)
+    log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/dump.json")
+    assert (log["status"], log["rows_read"]) == ("loaded", 2)
+    assert [r["saran"] for r in lake_rows(data_dir / LAKE)] == ["Pelayanan cepat – ramah"] * 2

@@ -285,8 +285,21 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     kind = describe_file(path)
     if kind.kind == "empty":
         raise FileProblem("the file is empty (0 bytes)")
-    if kind.kind != "text":
+    if kind.kind not in ("text", "utf16"):
         raise _not_a(kind, "JSON")
+    if kind.kind == "text":
+        return _read_json(con, source, path, view)
+    utf8 = _to_utf8(path, ("utf-16",))  # DuckDB reads no UTF-16
+    try:
+        raw = _read_json(con, source, utf8, view)
+    except BaseException:
+        utf8.unlink(missing_ok=True)
+        raise
+    return RawView(raw.view, raw.headers, is_json=True, temp_files=[utf8], rows=raw.rows, kind=raw.kind,
+                   row_column=raw.row_column)
+
+
+def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
     paths = list(dict.fromkeys(source.columns.values()))
     listed = "[" + ", ".join(_text(json_path(p)) for p in paths) + "]"
     columns = ", ".join(f"v[{i}] AS {_ident(p)}" for i, p in enumerate(paths, start=1))
@@ -425,7 +438,8 @@ def _cell_index(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+# a formula element, or an error cell (t="e"): the two things calamine reads as an empty cell
+_NEEDS_XML = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]|\st=[\"']e[\"']")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -434,7 +448,11 @@ def _local(tag: str) -> str:
 
 
 def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding a sheet's XML, from xl/workbook.xml and its relationships."""
+    """The zip member holding a sheet's XML, from xl/workbook.xml and its relationships (None for
+    a binary .xlsb workbook, which has neither)."""
+    names = set(z.namelist())
+    if "xl/workbook.xml" not in names or "xl/_rels/workbook.xml.rels" not in names:
+        return None
     wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
     rid = next((el.get(f"{{{_REL_NS}}}id") for el in wb.iter() if _local(el.tag) == "sheet" and el.get("name") == sheet),
                None)
@@ -445,24 +463,28 @@ def _sheet_part(z: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
 
-def formulas_without_value(path: Path, sheet: str) -> dict[tuple[int, int], tuple[str, str]]:
-    """(row, column) 0-based -> (cell reference, formula) of the sheet's formula cells that have no
-    saved value. The sheet XML is scanned for a formula element first (C speed, no parse); only a
-    sheet that has formulas is parsed. A formula whose saved value is the empty text (t="str" with
-    an empty <v>) has a value: the blank Excel computed."""
+def cells_calamine_misses(path: Path, sheet: str) -> tuple[dict[tuple[int, int], tuple[str, str]],
+                                                         dict[tuple[int, int], str]]:
+    """What python-calamine reads as an empty cell though the cell is not empty, by (row, column)
+    0-based: formula cells with no saved value -> (cell reference, formula), and error cells
+    (#DIV/0!, #N/A, #REF!) -> the error text a person sees. The sheet XML is scanned for a
+    formula or an error cell first (C speed, no parse); only a sheet that has one is parsed. A
+    formula whose saved value is the empty text (t="str" with an empty <v>) has a value: the
+    blank Excel computed."""
     found: dict[tuple[int, int], tuple[str, str]] = {}
+    errors: dict[tuple[int, int], str] = {}
     with zipfile.ZipFile(path) as z:
         part = _sheet_part(z, sheet)
         if part is None or part not in z.namelist():
-            return found
+            return found, errors
         tail = b""
         with z.open(part) as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
-                if _FORMULA_TAG.search(tail + chunk):
+                if _NEEDS_XML.search(tail + chunk):
                     break
                 tail = chunk[-64:]
             else:
-                return found
+                return found, errors
         shared: dict[str, str] = {}
         with z.open(part) as f:
             for _event, el in ElementTree.iterparse(f, events=("end",)):
@@ -478,6 +500,9 @@ def formulas_without_value(path: Path, sheet: str) -> dict[tuple[int, int], tupl
                         formula = child
                     elif _local(child.tag) == "v":
                         value = child
+                ref = el.get("r")
+                if el.get("t") == "e" and value is not None and value.text and ref:
+                    errors[_cell_index(ref)] = value.text
                 if formula is None:
                     continue
                 text = formula.text or ""
@@ -488,10 +513,9 @@ def formulas_without_value(path: Path, sheet: str) -> dict[tuple[int, int], tupl
                         text = shared.get(formula.get("si"), "")
                         text = f"{text} (shared)" if text else "(a shared formula)"
                 has_value = value is not None and (bool(value.text) or el.get("t") == "str")
-                ref = el.get("r")
                 if not has_value and ref:
                     found[_cell_index(ref)] = (ref, "=" + text)
-    return found
+    return found, errors
 
 
 def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
@@ -500,8 +524,10 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     value Excel saved for a formula cell, where openpyxl's ``data_only=True`` returns None for any
     formula without a saved value, silently blanking answers; it reads .xls and .ods too (openpyxl
     reads neither); and it is several times faster. calamine gives such an unsaved formula as an
-    empty cell, so the sheet XML is checked for them (``formulas_without_value``, only parsed when
-    the sheet has formulas): each is written as ``FORMULA_MARK`` and dbt quarantines its row.
+    empty cell, so the sheet XML is checked for them (``cells_calamine_misses``, only parsed when
+    the sheet has formulas): each is written as ``FORMULA_MARK`` and dbt quarantines its row. An
+    error cell (#DIV/0!, #N/A), which calamine also reads as empty, keeps its error text (an answer
+    '#N/A' is quarantined as unknown_label), as openpyxl gave it.
     .xls stores every formula's result, so it needs no such check.
 
     Title rows above the header are common on keyed-in paper surveys: the header row is the
@@ -561,14 +587,16 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     _check_duplicate_headers(source, header, [f"column {column_letter(i)}" for i in range(width)])
     data = [[_cell_text(v) for v in r[:width]] for r in rows[start + 1:]]
     if kind.kind == "xlsx":
-        for (r, c), (ref, formula) in formulas_without_value(path, name).items():
+        formulas, errors = cells_calamine_misses(path, name)
+        marks = {pos: f"{FORMULA_MARK} {ref} {formula}" for pos, (ref, formula) in formulas.items()}
+        for (r, c), text in {**marks, **errors}.items():
             if r <= start or c >= width:
                 continue  # above the data, or in a column without a header: never read
             while r - start - 1 >= len(data):
                 data.append([None] * width)
             cells = data[r - start - 1]
             if cells[c] is None:
-                cells[c] = f"{FORMULA_MARK} {ref} {formula}"
+                cells[c] = text
     names: list[str] = []
     taken: set[str] = set()
     for i, h in enumerate(header):
