@@ -81,7 +81,8 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         described = "; ".join(f"{f} ('{source.columns[f]}')" for f in missing)
-        raise FileProblem(f"required column(s) missing: {described}")
+        raise FileProblem(f"required column(s) missing: {described}: the file's header must name them as "
+                          "the registry entry's `columns:` do (or correct the entry)")
     return mapping
 
 

@@ -211,7 +211,8 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
         for t in temp_files:
             t.unlink(missing_ok=True)
     msg = str(last_error).splitlines()[0] if last_error else "unknown error"
-    raise FileProblem(f"not a readable CSV file ({msg})")
+    raise FileProblem(f"not a readable CSV file ({msg}): check its delimiter and quoting, save it again as "
+                      "CSV UTF-8 and land it again")
 
 
 def _check_header_width(source: Source, path: Path, cols: list[str], delim: str | None) -> None:
@@ -332,7 +333,8 @@ def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view:
         con.execute(f"DROP TABLE IF EXISTS {view}")
         if record_path:
             _check_record_path(con, objects, str(record_path))
-        raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]})") from exc
+        raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]}): export it again as a JSON array "
+                          "of records (or one record per line) and land it again") from exc
     try:
         if record_path and not rows:
             _check_record_path(con, objects, str(record_path))
