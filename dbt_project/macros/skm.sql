@@ -41,3 +41,31 @@
         on ({{ alias }}.batas_bawah_efektif is null or {{ nilai_expr }} >= {{ alias }}.batas_bawah_efektif)
        and ({{ alias }}.batas_atas is null or {{ nilai_expr }} < {{ alias }}.batas_atas)
 {%- endmacro %}
+
+{#- A formula cell without a saved value, as the Excel reader writes it (pipelines/ingest/readers.py
+    FORMULA_MARK): '#FORMULA_WITHOUT_VALUE! D7 =C7+1' (mark, cell, formula). Quarantined with
+    reason formula_without_value, never read as a blank or as a label. Portable: substr and instr. -#}
+{% macro formula_without_value_mark() -%}
+    #FORMULA_WITHOUT_VALUE!
+{%- endmacro %}
+
+{% macro is_formula_without_value(expr) -%}
+    coalesce(substr({{ expr }}, 1, {{ formula_without_value_mark() | length }}) = '{{ formula_without_value_mark() }}', false)
+{%- endmacro %}
+
+{#- 'D7 =C7+1': the cell and the formula after the mark -#}
+{% macro _formula_rest(expr) -%}
+    substr({{ expr }}, {{ (formula_without_value_mark() | length) + 2 }})
+{%- endmacro %}
+
+{#- the formula ('=C7+1'), the raw value the quarantine shows -#}
+{% macro formula_text(expr) -%}
+    substr({{ _formula_rest(expr) }}, instr({{ _formula_rest(expr) }}, ' ') + 1)
+{%- endmacro %}
+
+{#- what the quarantine's detail says: the cell and what to do -#}
+{% macro formula_detail(expr) -%}
+    'cell ' || substr({{ _formula_rest(expr) }}, 1, instr({{ _formula_rest(expr) }}, ' ') - 1)
+        || ' holds a formula with no saved value (the workbook was written by a program that does not calculate): '
+        || 'open it in Excel, save it and land it again'
+{%- endmacro %}

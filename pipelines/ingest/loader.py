@@ -26,7 +26,7 @@ from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURC
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 
 PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
-READER_VERSION = "1"  # bump when a reader's output changes, so every file is re-read
+READER_VERSION = "2"  # bump when a reader's output changes, so every file is re-read
 _IGNORED_NAMES = {".gitkeep", "Thumbs.db", "desktop.ini"}
 
 
@@ -82,7 +82,8 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         described = "; ".join(f"{f} ('{source.columns[f]}')" for f in missing)
-        raise FileProblem(f"required column(s) missing: {described}")
+        raise FileProblem(f"required column(s) missing: {described}: the file's header must name them as "
+                          "the registry entry's `columns:` do (or correct the entry)")
     return mapping
 
 

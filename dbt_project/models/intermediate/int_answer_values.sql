@@ -5,7 +5,7 @@
 -- int_answer_summary join the raw answers to this table. answer_status: 'valid' (scored),
 -- 'missing' ("tidak tahu" / "tidak berlaku": no score, not a zero; a blank cell is missing too
 -- but has no raw value, so no row here), 'invalid' (reason_code score_out_of_range or
--- unknown_label). Labels come from the answer_labels seed: that unsur's own scale first, then
+-- unknown_label; formula_without_value for an Excel formula cell without a saved value). Labels come from the answer_labels seed: that unsur's own scale first, then
 -- the generic ('*') labels.
 {{ config(**periode_config('periode_declared')) }}
 
@@ -34,7 +34,8 @@ normalised as (
         periode_declared,
         unsur,
         raw_value,
-        {{ normalise_label('raw_value') }} as label_normalised
+        {{ normalise_label('raw_value') }} as label_normalised,
+        {{ is_formula_without_value('raw_value') }} as is_formula_without_value
     from answer_values
     where raw_value is not null
 
@@ -70,6 +71,7 @@ classified as (
     select
         *,
         case
+            when is_formula_without_value then 'invalid'
             when label_normalised is null then 'missing'
             when number_value is not null then
                 case when number_value in (1, 2, 3, 4) then 'valid' else 'invalid' end
@@ -94,6 +96,7 @@ select
     answer_status,
     case
         when answer_status <> 'invalid' then null
+        when is_formula_without_value then 'formula_without_value'
         when number_value is not null then 'score_out_of_range'
         else 'unknown_label'
     end as reason_code

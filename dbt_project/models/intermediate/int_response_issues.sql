@@ -24,9 +24,9 @@ answer_issues as (
         response_id,
         periode_declared,
         unsur as field,
-        raw_value,
+        case when reason_code = 'formula_without_value' then {{ formula_text('raw_value') }} else raw_value end as raw_value,
         reason_code,
-        cast(null as {{ dbt.type_string() }}) as detail
+        case when reason_code = 'formula_without_value' then {{ formula_detail('raw_value') }} end as detail
     from invalid_answers
 
 ),
@@ -42,6 +42,7 @@ date_issues as (
         case when submitted_at is null then 'empty' end as detail
     from responses
     where submitted_at_wita is null
+      and not {{ is_formula_without_value('submitted_at') }}
 
 ),
 
@@ -113,9 +114,33 @@ too_few_issues as (
     from answer_counts
     where valid_answers < {{ var('min_answered_unsur', 5) | int }}
 
+),
+
+-- the other fields an Excel formula without a saved value can be in (the answers: answer_issues)
+formula_issues as (
+
+    {% for column, field in [('submission_id', 'submission_id'), ('device_id', 'device_id'),
+                             ('submitted_at', 'submitted_at'), ('jenis_layanan', 'jenis_layanan'),
+                             ('opd_kode', 'opd_kode'), ('jenis_kelamin_raw', 'jenis_kelamin'),
+                             ('usia_raw', 'usia'), ('pendidikan_raw', 'pendidikan'),
+                             ('pekerjaan_raw', 'pekerjaan'), ('saran', 'saran')] %}
+    select
+        response_id,
+        periode_declared,
+        '{{ field }}' as field,
+        {{ formula_text(column) }} as raw_value,
+        'formula_without_value' as reason_code,
+        {{ formula_detail(column) }} as detail
+    from responses
+    where {{ is_formula_without_value(column) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
 )
 
 select * from answer_issues
+union all
+select * from formula_issues
 union all
 select * from date_issues
 union all
