@@ -18,6 +18,7 @@ REASONS = {
     "missing_opd": "OPD kosong",
     "periode_mismatch": "tanggal di luar periode berkas",
     "too_few_answers": "terlalu sedikit unsur terjawab",
+    "formula_without_value": "rumus Excel tanpa nilai tersimpan",
 }
 FILE_STATUS = {
     "duplicate_file": "berkas kembar (isi sama, nama lain)",
