@@ -63,7 +63,7 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def run(data_dir: Path):
-    return ingest(REGISTRY, data_dir, data_dir / "warehouse" / "raw", salt="test-salt")
+    return ingest(REGISTRY, data_dir, data_dir / "warehouse" / "raw", key="test-key")
 
 
 def test_semicolon_bom_csv_with_quoted_newlines_numbered_headers_and_trailing_blank_rows(data_dir: Path):
@@ -81,7 +81,7 @@ def test_semicolon_bom_csv_with_quoted_newlines_numbered_headers_and_trailing_bl
     assert rows[0]["u_persyaratan"] == "Sangat sesuai"
     assert rows[0]["submitted_at"] == "05/03/2025 10:00:00"
     assert rows[0]["periode_declared"] == "2025-S1" and rows[0]["source_timezone"] == "Asia/Makassar"
-    # personal data is replaced by a salted hash and never written
+    # personal data is replaced by a keyed hash (HMAC-SHA256) and never written
     assert all(r["respondent_hash"] and len(r["respondent_hash"]) == 64 for r in rows)
     raw_bytes = b"".join(p.read_bytes() for p in (data_dir / "warehouse/raw").rglob("*.parquet"))
     assert b"Budi Santoso" not in raw_bytes and b"0812000" not in raw_bytes
@@ -238,7 +238,7 @@ def test_an_opd_on_the_standard_template_needs_only_a_registry_entry(tmp_path: P
     for code, t in (("kel_api_api", xlsx_t), ("kel_loktuan", csv_t)):
         (tmp_path / f"raw/{code}/2025-S1").mkdir(parents=True)
         shutil.copy(t, tmp_path / f"raw/{code}/2025-S1/{t.name}")
-    ingest(registry, tmp_path, tmp_path / "warehouse/raw", salt="s")
+    ingest(registry, tmp_path, tmp_path / "warehouse/raw", key="s")
     rows = lake_rows(tmp_path / "warehouse/raw")
     assert [(r["source_code"], r["opd_kode"], r["jenis_layanan"], r["u_pengaduan"], r["submitted_at"]) for r in rows] == [
         ("kel_api_api", "KEL-AA", "Surat Keterangan", "4", "2025-03-05 10:15"),
@@ -277,7 +277,7 @@ def test_a_semester_run_touches_only_that_semesters_files(data_dir: Path):
     s1.unlink()  # gone from S1's folder, but this run is about S2 only
     write_web_csv(s2, _web_rows(5))
     shutil.copy(s2, data_dir / "raw/dpmptsp_web/2025-S2/copy.csv")
-    ingest(REGISTRY, data_dir, data_dir / "warehouse/raw", salt="test-salt", periodes={"2025-S2"})
+    ingest(REGISTRY, data_dir, data_dir / "warehouse/raw", key="test-key", periodes={"2025-S2"})
     log = files_log(data_dir / "warehouse/raw")
     assert log["dpmptsp_web/2025-S1/export.csv"]["status"] == "loaded"  # untouched
     assert log["dpmptsp_web/2025-S2/export.csv"]["rows_read"] == 5

@@ -83,7 +83,7 @@ def test_csv_variants_lose_and_duplicate_nothing(export):
         except UnicodeDecodeError:
             pass
         f.write_bytes(data)
-        result = ingest([WEB], data_dir, data_dir / "warehouse/raw", salt="s")
+        result = ingest([WEB], data_dir, data_dir / "warehouse/raw", key="s")
         (rec,) = result.files
         assert rec.status == "loaded", rec.message
         assert (rec.rows_read, rec.rows_blank) == (len(rows), trailing_blank)
@@ -118,7 +118,7 @@ def test_json_arrays_and_ndjson_lose_and_duplicate_nothing(export):
         f.parent.mkdir(parents=True)
         text = json.dumps(recs) if shape == "array" else "\n".join(json.dumps(r) for r in recs) + "\n"
         f.write_text(text)
-        (rec,) = ingest([KIOSK], data_dir, data_dir / "warehouse/raw", salt="s").files
+        (rec,) = ingest([KIOSK], data_dir, data_dir / "warehouse/raw", key="s").files
         assert rec.status == "loaded", rec.message
         got = _lake(data_dir)
         assert [r["submission_id"] for r in got] == [f"S-{i}" for i in range(len(recs))]

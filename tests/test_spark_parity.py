@@ -103,3 +103,39 @@ def test_spark_keeps_its_metastore_and_warehouse_under_the_data_folder(both):
     spark = data_dir / "spark"
     assert (spark / "metastore_db").is_dir() and (spark / "warehouse").is_dir()
     assert not Path("metastore_db").exists() and not Path("spark-warehouse").exists()
+
+
+def test_personal_data_is_masked_the_same_on_spark_and_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The masking macros compiled for each engine from the one list of patterns (vars.pii_patterns),
+    run over the PII corpus of tests/test_pii_corpus.py: Java's regex (replacement $1) gives what
+    RE2 gives (\\1), text for text."""
+    if not _java_available():
+        pytest.fail("Java is needed for Spark (Debian: openjdk-17-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    from tests.test_pii_corpus import CLEAN, CORPUS
+
+    monkeypatch.setenv("JAVA_HOME", os.environ.get("JAVA_HOME", JAVA_HOME_DEFAULT))
+    (tmp_path / "warehouse").mkdir()
+    inline = "select t, {{ mask_personal_text('t') }} as saran, {{ mask_personal_data('t') }} as raw_value from corpus"
+    compiled = {}
+    for target in ("duckdb", "spark"):
+        proc = run_dbt(tmp_path, "--quiet", "--target", target, "--inline", inline, command="compile")
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        compiled[target] = proc.stdout[proc.stdout.index("select t,"):]
+    texts = [t for t, _ in CORPUS] + CLEAN + ["0812 3456 7890 0813 1111 2222", "x\n0812-3456-7890\n"]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE corpus (t VARCHAR)")
+    con.executemany("INSERT INTO corpus VALUES (?)", [(t,) for t in texts])
+    on_duckdb = {t: (s, r) for t, s, r in con.execute(compiled["duckdb"]).fetchall()}
+    spark = (SparkSession.builder.master("local[1]").appName("pii-parity")
+             .config("spark.sql.parser.escapedStringLiterals", "true")  # as the profile sets it
+             .config("spark.ui.enabled", "false")
+             .config("spark.sql.warehouse.dir", str(tmp_path / "spark-warehouse")).getOrCreate())
+    try:
+        spark.createDataFrame([(t,) for t in texts], "t string").createOrReplaceTempView("corpus")
+        on_spark = {r[0]: (r[1], r[2]) for r in spark.sql(compiled["spark"]).collect()}
+    finally:
+        spark.stop()
+    assert [(t, on_duckdb[t], on_spark[t]) for t in texts if on_duckdb[t] != on_spark[t]] == []
+    assert sum("disamarkan]" in s for s, _ in on_spark.values()) == len(CORPUS) + 2

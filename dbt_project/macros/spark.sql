@@ -26,22 +26,27 @@
          then cast(regexp_extract({{ expr }}, '^[0-9]+', 0) as integer) end
 {%- endmacro %}
 
+{#- The patterns of var pii_patterns (text_normalisation.sql); `rlike` finds, regexp_replace
+    replaces every match; a replacement's group reference \1 is $1 in Java. -#}
 {% macro spark__mask_personal_data(expr) -%}
     case
-        when {{ expr }} rlike '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}'
-          or {{ expr }} rlike '(\+62|\b08)[0-9 -]{8,14}\b'
-          or {{ expr }} rlike '\b[0-9]{16}\b'
+        when {{ expr }} rlike '{{ pii_any_pattern() }}'
             then '[hidden: looks like personal data]'
         else {{ expr }}
     end
 {%- endmacro %}
 
 {% macro spark__mask_personal_text(expr) -%}
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace({{ expr }},
-        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email disamarkan]'),
-        '(\+62|\b08)[0-9 -]{7,13}[0-9]\b', '[nomor disamarkan]'),
-        '\b[0-9]{16}\b', '[NIK disamarkan]'),
-        '(?i)\b(nama saya|saya bernama|atas nama|a\.n\.?)\s+[A-Za-z''.]+(\s+[A-Z][A-Za-z''.]*)*', '$1 [nama disamarkan]')
+    {%- set patterns = pii_patterns() -%}
+    case
+        when {{ expr }} rlike '{{ pii_any_pattern() }}' then
+            {% for p in patterns %}regexp_replace(regexp_replace({% endfor %}{{ expr }}
+            {%- for p in patterns %}
+            {%- set replacement = p['replacement'] | replace('\\1', '$1') | replace('\\2', '$2') | replace('\\3', '$3') %}
+                , '{{ p['pattern'] }}', '{{ replacement }}'), '{{ p['pattern'] }}', '{{ replacement }}')
+            {%- endfor %}
+        else {{ expr }}
+    end
 {%- endmacro %}
 
 {#- As duckdb__submitted_at_wita: an instant when the text carries 'Z' or an offset, else a local

@@ -42,18 +42,37 @@
          then try_cast(regexp_extract({{ expr }}, '^[0-9]+', 0) as integer) end
 {%- endmacro %}
 
-{#- Quarantine shows raw values; a value shaped like an e-mail, a phone number or a NIK (someone
-    typed personal data into an answer cell) is replaced, so that no personal data is published.
-    The patterns are those of the publication gate in pipelines/quality/checks.py. -#}
+{#- Personal data: the patterns live in one place, var `pii_patterns` (dbt_project.yml), which the
+    publication gate (pipelines/pii.py, no_personal_data_in_marts) reads as well. Each is written
+    for RE2 and Java alike, so these helpers only check that it can go into a SQL string literal
+    the same way on both engines (Spark would read '' as two adjacent literals). -#}
+{% macro pii_patterns() -%}
+    {%- set patterns = var('pii_patterns') -%}
+    {%- for p in patterns -%}
+        {%- for text in [p['pattern'], p['replacement']] if "'" in text -%}
+            {{ exceptions.raise_compiler_error("pii_patterns (" ~ p['shape'] ~ "): write a quote as \\x27, not '") }}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return(patterns) }}
+{%- endmacro %}
+
+{#- Every shape as one alternative: one regular-expression pass tells whether a value holds any. -#}
+{% macro pii_any_pattern() -%}
+    {%- set parts = [] -%}
+    {%- for p in pii_patterns() -%}{%- do parts.append('(?:' ~ p['pattern'] ~ ')') -%}{%- endfor -%}
+    {{ return(parts | join('|')) }}
+{%- endmacro %}
+
+{#- Quarantine shows raw values; a value holding anything shaped like personal data (someone typed
+    an e-mail, a phone number, a NIK or their name into an answer cell) is replaced whole, so that
+    no personal data is published. -#}
 {% macro mask_personal_data(expr) -%}
     {{ return(adapter.dispatch('mask_personal_data', 'skm')(expr)) }}
 {%- endmacro %}
 
 {% macro duckdb__mask_personal_data(expr) -%}
     case
-        when regexp_matches({{ expr }}, '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}')
-          or regexp_matches({{ expr }}, '(\+62|\b08)[0-9 -]{8,14}\b')
-          or regexp_matches({{ expr }}, '\b[0-9]{16}\b')
+        when regexp_matches({{ expr }}, '{{ pii_any_pattern() }}')
             then '[hidden: looks like personal data]'
         else {{ expr }}
     end
@@ -68,18 +87,22 @@
     regexp_replace({{ normalise_label(expr) }}, ' ?(tahun|thn|th)$', '')
 {%- endmacro %}
 
-{#- Free text (saran / masukan) with the personal data in it replaced, the rest kept: e-mail
-    addresses, phone numbers, 16-digit NIK, and the name after "nama saya" / "saya bernama" /
-    "atas nama" / "a.n.". The patterns of mask_personal_data and the publication gate, except that a
-    phone number must end on a digit (so the space after it is kept). -#}
+{#- Free text (saran / masukan) with the personal data in it replaced, the rest kept: each pattern of
+    var pii_patterns replaced by its replacement text ("[nomor disamarkan]", ...), twice (a boundary
+    character consumed by one match can hide an adjacent second number); only a text that holds
+    any shape (one pass) goes through the replacements. -#}
 {% macro mask_personal_text(expr) -%}
     {{ return(adapter.dispatch('mask_personal_text', 'skm')(expr)) }}
 {%- endmacro %}
 
 {% macro duckdb__mask_personal_text(expr) -%}
-    regexp_replace(regexp_replace(regexp_replace(regexp_replace({{ expr }},
-        '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}', '[email disamarkan]', 'g'),
-        '(\+62|\b08)[0-9 -]{7,13}[0-9]\b', '[nomor disamarkan]', 'g'),
-        '\b[0-9]{16}\b', '[NIK disamarkan]', 'g'),
-        '(?i)\b(nama saya|saya bernama|atas nama|a\.n\.?)\s+[A-Za-z''.]+(\s+[A-Z][A-Za-z''.]*)*', '\1 [nama disamarkan]', 'g')
+    {%- set patterns = pii_patterns() -%}
+    case
+        when regexp_matches({{ expr }}, '{{ pii_any_pattern() }}') then
+            {% for p in patterns %}regexp_replace(regexp_replace({% endfor %}{{ expr }}
+            {%- for p in patterns %}
+                , '{{ p['pattern'] }}', '{{ p['replacement'] }}', 'g'), '{{ p['pattern'] }}', '{{ p['replacement'] }}', 'g')
+            {%- endfor %}
+        else {{ expr }}
+    end
 {%- endmacro %}

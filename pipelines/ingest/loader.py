@@ -22,11 +22,14 @@ import duckdb
 
 from pipelines.faults import pause_point
 from pipelines.ingest.readers import READERS, FileProblem, RawView
+from pipelines.ingest.secret import hmac_sha256_sql, pii_key
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 
 PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
-READER_VERSION = "2"  # bump when a reader's output changes, so every file is re-read
+# bump when a reader's output changes, so every file is re-read (3: calamine for Excel, and
+# respondent_hash an HMAC under the installation's secret)
+READER_VERSION = "3"
 _IGNORED_NAMES = {".gitkeep", "Thumbs.db", "desktop.ini"}
 
 
@@ -88,7 +91,7 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
 
 
 def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name: str, sha: str,
-                periode: str, salt: str) -> str:
+                periode: str, key: bytes) -> str:
     def text(expr: str) -> str:
         # spaces, tabs, line breaks and the non-breaking space Excel likes to leave behind. TRIM
         # with a character list costs ~200 ns a value; only a value that starts or ends with one
@@ -109,7 +112,7 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
         joined = "concat_ws('|', " + ", ".join(f"coalesce({p}, '')" for p in pii) + ")"
         values.append(
             f"CASE WHEN {' AND '.join(p + ' IS NULL' for p in pii)} THEN NULL "
-            f"ELSE sha256({_lit(salt)} || {joined}) END AS respondent_hash"
+            f"ELSE {hmac_sha256_sql(joined, key)} END AS respondent_hash"
         )
     else:
         values.append("CAST(NULL AS VARCHAR) AS respondent_hash")
@@ -130,7 +133,7 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_name: str, sha: str,
-              periode: str, target: Path, salt: str) -> tuple[int, int]:
+              periode: str, target: Path, key: bytes) -> tuple[int, int]:
     """Write one export's rows to ``target``; returns (rows written, blank rows skipped)."""
     view = "raw_" + sha[:12]
     raw = READERS[source.format](con, source, path, view)
@@ -141,7 +144,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
             raise FileProblem(f"the file has a header but no data rows")
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
-        sql = _select_sql(source, raw, mapping, file_name, sha, periode, salt)
+        sql = _select_sql(source, raw, mapping, file_name, sha, periode, key)
         try:
             # COPY reports the rows it wrote: no second read of the Parquet file.
             written = int(con.execute(f"COPY ({sql}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchall()[0][0])
@@ -247,7 +250,7 @@ class _Load:
     target: Path
 
 
-def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], salt: str, workers: int | None = None) -> None:
+def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], key: bytes, workers: int | None = None) -> None:
     """Load the files, several at a time: reading a file and numbering its rows is single-threaded
     in DuckDB, so one file per core keeps every core busy. Each load has its own cursor; a
     failure is recorded on its file, the others go on."""
@@ -257,7 +260,7 @@ def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], salt: str, wor
         cur = con.cursor()
         try:
             rec.rows_read, rec.rows_blank = load_file(cur, source, job.path, rec.file_name, rec.file_sha256,
-                                                      rec.periode_declared, job.target, salt)
+                                                      rec.periode_declared, job.target, key)
         except FileProblem as exc:
             rec.status, rec.message = "error", f"{source.landing}/{rec.file_name}: {exc}"
             job.target.unlink(missing_ok=True)
@@ -289,15 +292,17 @@ def _periode_of(name: str) -> str | None:
     return name.split("/", 1)[0] if "/" in name else None
 
 
-def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None = None,
+def ingest(sources: list[Source], data_dir: Path, lake: Path, key: bytes | str | None = None,
            periodes: Collection[str] | None = None) -> IngestResult:
     """Bring the lake up to date with every source's landing folder, or with the folders of the
-    given periodes only (a semester partition); other periodes' files are left as they are."""
+    given periodes only (a semester partition); other periodes' files are left as they are.
+    `key` is the respondent_hash key; by default the installation's (``secret.pii_key``:
+    SKM_PII_SALT, else <data_dir>/secrets/pii_salt, created on first use)."""
 
     def in_scope(name: str) -> bool:
         return periodes is None or _periode_of(name) is None or _periode_of(name) in periodes
 
-    salt = salt if salt is not None else os.environ.get("SKM_PII_SALT", "skm-default-salt")
+    hash_key = pii_key(data_dir) if key is None else key.encode("utf-8") if isinstance(key, str) else key
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     previous = _read_log(lake)
     prev_current = {(r.source_code, r.file_name): r for r in previous if r.status in ("loaded", "duplicate_file", "error")}
@@ -354,7 +359,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                 if rec.status == "loaded":
                     loaded_sha[sha] = f"{source.code}/{name}"
                 records.append(rec)
-        _run_loads(con, jobs, salt)
+        _run_loads(con, jobs, hash_key)
         pause_point("ingest")  # tests only: a kill here leaves Parquet files the log does not know
         # A file whose load failed is no original: the first later copy of its bytes is loaded
         # in its place (sequentially, in the order above; rare).
@@ -374,7 +379,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, salt: str | None =
                 else:
                     copy.status, copy.message = "loaded", None
                     _run_loads(con, [_Load(copy, src, src.landing_dir(data_dir) / copy.file_name,
-                                           lake / "responses" / src.code / f"{sha}.parquet")], salt, workers=1)
+                                           lake / "responses" / src.code / f"{sha}.parquet")], hash_key, workers=1)
                     if copy.status == "loaded":
                         loaded_sha[sha] = f"{copy.source_code}/{copy.file_name}"
         for key, prev in prev_current.items():

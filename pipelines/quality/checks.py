@@ -11,6 +11,7 @@ import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from pipelines.partitions import built_periodes
+from pipelines.pii import any_shape_pattern, shape_patterns
 from pipelines.registry import PII_FIELDS, load_quality, load_registry, load_trust
 from pipelines.quality.warehouse import warehouse
 from pipelines.settings import paths
@@ -23,11 +24,9 @@ RUN_LOCK = {"run_lock"}
 PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
 # Our own identifiers (hashes, response ids) can look like a NIK by chance: not scanned.
 IDENTIFIER_SUFFIXES = ("_id", "_sha256", "duplicate_of")
-PII_VALUE_PATTERNS = {
-    "e-mail": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
-    "phone": r"(\+62|\b08)[0-9 -]{8,14}\b",
-    "NIK": r"\b[0-9]{16}\b",
-}
+# shape -> pattern: the very patterns the masking macros use (vars.pii_patterns in
+# dbt_project.yml, read by pipelines.pii), so a text that masking missed blocks.
+PII_VALUE_PATTERNS = shape_patterns()
 
 
 def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
@@ -132,7 +131,7 @@ def _ident(name: str) -> str:
 
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_kota"), blocking=True,
              description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
-                         "e-mail, phone or NIK-shaped value in a text column (of a semester run: in the rows of "
+                         "e-mail, phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a semester run: in the rows of "
                          "the semesters dbt rebuilt in the run).")
 def no_personal_data_in_marts(context: AssetCheckExecutionContext) -> AssetCheckResult:
     periodes = built_periodes(context.instance, context.run.run_id)
@@ -167,11 +166,11 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
             findings.append((table, column, "column name"))
         if dtype == "VARCHAR" and not column.lower().endswith(IDENTIFIER_SUFFIXES):
             scanned.setdefault(table, []).append(column)
-    # One scan per table; per column one regular expression with the three shapes as
-    # alternatives (one pass over saran's millions of rows, not three). Only a column that
-    # matches is scanned again to name the shape.
+    # One scan per table; per column one regular expression with every shape as an alternative
+    # (one pass over saran's millions of rows, not one per shape). Only a column that matches is
+    # scanned again to name the shape.
     labels = list(PII_VALUE_PATTERNS)
-    any_shape = "|".join(f"(?:{PII_VALUE_PATTERNS[label]})" for label in labels)
+    any_shape = any_shape_pattern()
     for table, columns in scanned.items():
         where, params = "", []
         if periodes is not None and table in with_periode:
