@@ -59,6 +59,9 @@ CORPUS: list[tuple[str, list[str]]] = [
     # names
     ("Nama saya Siti Aminah, mohon berkas dipercepat", ["Siti Aminah"]),
     ("nama saya budi, tolong dihubungi", ["budi"]),
+    ("nama saya budi santoso tolong dihubungi", ["budi", "santoso"]),
+    ("saya bernama siti nur aminah dari tanjung laut", ["siti", "nur aminah"]),
+    ("atas nama m. yusuf belum selesai", ["yusuf"]),
     ("Saya bernama Dewi Lestari dan antre 3 jam", ["Dewi Lestari"]),
     ("Pengajuan atas nama Ahmad Fauzi belum selesai", ["Ahmad Fauzi"]),
     ("Berkas a.n. Rina Wati hilang di loket", ["Rina Wati"]),
