@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.registry import Source, normalise_header
+from pipelines.sql import ident, literal
 
 
 class FileProblem(Exception):
@@ -40,14 +41,6 @@ class RawView:
     rows: int | None = None  # data rows, when the reader already had to count them (saves a pass)
     kind: str = "view"  # 'view' or 'table': what the loader drops afterwards
     row_column: str | None = None  # column holding the data row number, else numbered in scan order
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _quote(path: Path) -> str:
-    return _text(str(path))
 
 
 def _to_utf8(path: Path) -> Path:
@@ -80,9 +73,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
         # Ragged rows (a short last line, trailing empty columns) need null_padding, which DuckDB's
         # parallel scanner cannot combine with quoted newlines: only then read it single-threaded.
         for extra in ([], ["null_padding = true", "parallel = false"]):
-            args = [_quote(target), "all_varchar = true", "header = true", *extra]
+            args = [literal(target), "all_varchar = true", "header = true", *extra]
             if delim:
-                args.append("delim = " + _quote(Path(delim)))
+                args.append("delim = " + literal(delim))
             # one sniff and one full parse: a bad file fails here, before anything is written
             sql = (f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) "
                    f"AS {ROW_COLUMN}, * FROM read_csv({', '.join(args)})")
@@ -139,9 +132,9 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     if path.stat().st_size == 0:
         raise FileProblem("the file is empty (0 bytes)")
     paths = list(dict.fromkeys(source.columns.values()))
-    listed = "[" + ", ".join(_text(json_path(p)) for p in paths) + "]"
-    columns = ", ".join(f"v[{i}] AS {_ident(p)}" for i, p in enumerate(paths, start=1))
-    src = f"read_json_objects({_quote(path)}, format = 'auto')"
+    listed = "[" + ", ".join(literal(json_path(p)) for p in paths) + "]"
+    columns = ", ".join(f"v[{i}] AS {ident(p)}" for i, p in enumerate(paths, start=1))
+    src = f"read_json_objects({literal(path)}, format = 'auto')"
     try:
         rows = con.execute(
             f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) AS {ROW_COLUMN}, "
@@ -150,12 +143,12 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
         # A path holding no value anywhere is either absent or always null: ask the file which
         # (rare: only then is it read a second time).
         counts = con.execute(
-            f"SELECT {', '.join(f'count({_ident(p)})' for p in paths)} FROM {view}").fetchall()[0] if paths else ()
+            f"SELECT {', '.join(f'count({ident(p)})' for p in paths)} FROM {view}").fetchall()[0] if paths else ()
         empty = [p for p, n in zip(paths, counts) if n == 0]
         absent: set[str] = set()
         if empty and rows:
             exists = con.execute(
-                f"SELECT {', '.join(f'bool_or(json_exists(json, {_text(json_path(p))}))' for p in empty)} "
+                f"SELECT {', '.join(f'bool_or(json_exists(json, {literal(json_path(p))}))' for p in empty)} "
                 f"FROM {src}").fetchall()[0]
             absent = {p for p, e in zip(empty, exists) if not e}
     except duckdb.Error as exc:
@@ -163,10 +156,6 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
         raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]})") from exc
     return RawView(view, [p for p in paths if p not in absent], is_json=True, rows=int(rows), kind="table",
                    row_column=ROW_COLUMN)
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _cell_text(value: object) -> str | None:
