@@ -305,3 +305,39 @@ def test_bytes_that_fail_in_one_source_still_load_in_the_source_they_belong_to(d
     assert log["puskesmas_web/2025-S1/export.csv"]["status"] == "loaded"
     assert log["puskesmas_web/2025-S1/export.csv"]["rows_read"] == 3
     assert [r["row_number"] for r in lake_rows(data_dir / "warehouse/raw")] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("equal_mtimes", [False, True])
+def test_a_file_moved_to_the_wrong_semester_and_back_loads_under_its_own_semester(tmp_path, equal_mtimes):
+    """The ingest half of test_quality_gates' wrong-semester test, without Dagster or dbt: a file
+    moved into the other semester's folder is loaded there, and moved back it is loaded under its
+    own semester again, whatever the files' modification times (the loader orders same-bytes files
+    by mtime; here no two files share bytes, so equal or coarse mtimes must not matter)."""
+    import os
+
+    from tests.conftest import make_data_dir
+
+    d = make_data_dir(tmp_path / "estate", rows=20)
+    sources, lake = load_registry(d / "sources.yml"), d / "warehouse" / "raw"
+    if equal_mtimes:
+        for p in (d / "raw").rglob("*.*"):
+            os.utime(p, ns=(1_700_000_000 * 10**9,) * 2)
+
+    def state() -> tuple[list[tuple[str, str]], list[tuple[str, int]]]:
+        result = ingest(sources, d, lake)
+        loaded = sorted((f.file_name, f.periode_declared) for f in result.files
+                        if f.source_code == "rsud_paper" and f.status == "loaded")
+        with duckdb.connect() as con:
+            rows = con.execute("SELECT periode_declared, count(*) FROM read_parquet(?) GROUP BY ALL ORDER BY ALL",
+                               [str(lake / "responses" / "rsud_paper" / "*.parquet")]).fetchall()
+        return loaded, rows
+
+    first = state()
+    right = d / "raw/rsud_paper/2025-S2/skm_rsud_2025-S2.xlsx"
+    wrong = d / "raw/rsud_paper/2025-S1/skm_rsud_2025-S2.xlsx"
+    shutil.move(right, wrong)
+    loaded, rows = state()
+    assert loaded == [("2025-S1/skm_rsud_2025-S1.xlsx", "2025-S1"), ("2025-S1/skm_rsud_2025-S2.xlsx", "2025-S1")]
+    assert [p for p, _ in rows] == ["2025-S1"]
+    shutil.move(wrong, right)
+    assert state() == first

@@ -3,7 +3,8 @@
 DuckDB allows one writer or many readers per file. The publish step never opens the published
 file for writing: it builds a new file beside it and swaps it in with os.replace, so a BI tool
 that holds the old file open keeps answering queries during the run (from the old data) and sees
-the new data when it reconnects."""
+the new data once it has closed every connection to the file (DuckDB shares one instance per file
+among a process's open connections: a reconnect beside a still-open connection sees the old file)."""
 
 from __future__ import annotations
 
@@ -149,3 +150,47 @@ def test_a_semester_publish_copies_whole_what_changed_shape_and_drops_what_left(
     publish_snapshot(wh, pub, ["saran", "reconciliation"], periodes=["2025-S2"], periode_keys={"saran": "periode"})
     assert _rows(pub, "SELECT * FROM saran ORDER BY ALL") == [("2025-S1", "not this run", "RSUD"),
                                                               ("2025-S2", "b2", "RSUD")]
+
+
+def test_after_a_publish_a_reader_sees_the_new_file_once_it_closed_every_connection(tmp_path):
+    """Both sides of "they see the new semester when they reconnect". DuckDB keeps one database
+    instance per file and process while any connection to it is open, and a new connection to
+    the same path joins that instance: a process that reconnects while it still holds another
+    connection (a pool) keeps reading the replaced file. Closing every connection, or a new
+    process, reads the new one; so does a fresh in-memory database that ATTACHes the file."""
+    from pipelines.publish.snapshot import publish_snapshot
+
+    wh, pub = tmp_path / "wh.duckdb", tmp_path / "published.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute("CREATE SCHEMA marts")
+        con.execute("CREATE TABLE marts.ikm_opd AS SELECT '2025-S1' AS periode")
+    publish_snapshot(wh, pub, ["ikm_opd"])
+    count = "SELECT count(*) FROM ikm_opd"
+
+    pooled = duckdb.connect(str(pub), read_only=True)  # a pool's idle connection, never closed
+    reader = duckdb.connect(str(pub), read_only=True)
+    assert pooled.execute(count).fetchone() == reader.execute(count).fetchone() == (1,)
+
+    with duckdb.connect(str(wh)) as con:
+        con.execute("INSERT INTO marts.ikm_opd VALUES ('2025-S2')")
+    publish_snapshot(wh, pub, ["ikm_opd"])
+
+    # the limit: closing one connection and reconnecting, while another stays open, is not enough
+    reader.close()
+    reader = duckdb.connect(str(pub), read_only=True)
+    assert reader.execute(count).fetchone() == (1,), "joined the open instance of the old file"
+    assert pooled.execute(count).fetchone() == (1,)
+    # an in-memory database with the file attached is its own instance: it opens the new file
+    attached = duckdb.connect()
+    attached.execute("ATTACH ? AS pub (READ_ONLY)", [str(pub)])
+    assert attached.execute("SELECT count(*) FROM pub.ikm_opd").fetchone() == (2,)
+    attached.close()
+
+    # every connection closed: the next one opens the new file
+    reader.close()
+    pooled.close()
+    reader = duckdb.connect(str(pub), read_only=True)
+    try:
+        assert reader.execute(count).fetchone() == (2,)
+    finally:
+        reader.close()

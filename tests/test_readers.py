@@ -272,7 +272,7 @@ def test_json_records_wrapped_in_an_object_are_read_with_record_path(data_dir: P
     assert registry[0].options["record_path"] == "result.items"
     doc = {"result": {"items": kiosk_records(3), "count": 3}, "meta": {"page": 1, "pages": 1}}
     landed(data_dir, "disdukcapil_kiosk", "api.json").write_text(json.dumps(doc))
-    ingest(registry, data_dir, data_dir / LAKE, salt="s")
+    ingest(registry, data_dir, data_dir / LAKE, key="s")
     log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/api.json")
     assert (log["status"], log["rows_read"]) == ("loaded", 3)
     assert [(r["row_number"], r["submission_id"], r["u_sarana"], r["usia"]) for r in lake_rows(data_dir / LAKE)] == [
@@ -283,7 +283,7 @@ def test_a_wrapped_json_without_record_path_is_refused_saying_which_key_to_set(d
     registry = kiosk_registry(data_dir, None)
     landed(data_dir, "disdukcapil_kiosk", "api.json").write_text(
         json.dumps({"meta": {"page": 1}, "data": kiosk_records(120)}))
-    ingest(registry, data_dir, data_dir / LAKE, salt="s")
+    ingest(registry, data_dir, data_dir / LAKE, key="s")
     log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/api.json")
     assert (log["status"], log["message"]) == ("error", (
         "raw/disdukcapil_kiosk/2025-S1/api.json: a JSON object wrapping the records under 'data' (a list of "
@@ -293,7 +293,7 @@ def test_a_wrapped_json_without_record_path_is_refused_saying_which_key_to_set(d
 def test_a_record_path_the_file_does_not_have_is_named(data_dir: Path):
     registry = kiosk_registry(data_dir, "data")
     landed(data_dir, "disdukcapil_kiosk", "api.json").write_text(json.dumps({"items": kiosk_records(2)}))
-    ingest(registry, data_dir, data_dir / LAKE, salt="s")
+    ingest(registry, data_dir, data_dir / LAKE, key="s")
     log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/api.json")
     assert (log["status"], log["message"]) == ("error", (
         "raw/disdukcapil_kiosk/2025-S1/api.json: `record_path: data` from the registry is not in the file, which "

@@ -25,7 +25,7 @@
                                       ('ingest_files', lake ~ '/ingest_files.parquet', false),
                                       ('sources', lake ~ '/sources.parquet', false)] -%}
         {%- do run_query('drop table if exists raw.' ~ name) -%}
-        {%- do run_query("create table raw." ~ name ~ " using parquet options (path '" ~ path ~ "'"
+        {%- do run_query("create table raw." ~ name ~ " using parquet options (path " ~ sql_string(path)
                          ~ (", recursiveFileLookup 'true', mergeSchema 'true'" if recursive else "") ~ ")") -%}
     {%- endfor -%}
     select 1
@@ -38,7 +38,7 @@
     {%- set out = var('spark_export_dir', none) -%}
     {%- if execute and target.type == 'spark' and out -%}
         {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.config.schema == 'marts' -%}
-            {%- do run_query("insert overwrite directory '" ~ out ~ "/" ~ node.alias ~ "' using parquet select * from "
+            {%- do run_query("insert overwrite directory " ~ sql_string(out ~ "/" ~ node.alias) ~ " using parquet select * from "
                              ~ node.schema ~ "." ~ node.alias) -%}
         {%- endfor -%}
     {%- endif -%}

@@ -25,6 +25,7 @@ from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.secret import hmac_sha256_sql, pii_key
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
+from pipelines.sql import ident, literal
 
 PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
 # bump when a reader's output changes, so every file is re-read (3: calamine for Excel, and
@@ -61,27 +62,19 @@ def config_sha(source: Source) -> str:
     return hashlib.sha256((READER_VERSION + json.dumps(doc, sort_keys=True)).encode()).hexdigest()[:16]
 
 
-def _lit(value: str | None) -> str:
-    return "NULL" if value is None else "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
     """canonical field -> SQL expression over the raw view. Matching is by header text."""
     mapping: dict[str, str] = {}
     if raw.is_json:
         # the reader made one text column per registry path it found in the file
         found = set(raw.headers)
-        mapping = {field: _ident(path) for field, path in source.columns.items() if path in found}
+        mapping = {field: ident(path) for field, path in source.columns.items() if path in found}
     else:
         wanted = source.header_map
         for header in raw.headers:
             field = wanted.get(normalise_header(header))
             if field and field not in mapping:
-                mapping[field] = _ident(header)
+                mapping[field] = ident(header)
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         described = "; ".join(f"{f} ('{source.columns[f]}')" for f in missing)
@@ -106,7 +99,7 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
         if col == "respondent_hash":
             continue
         field = col.removeprefix("u_")
-        values.append(f"{text(mapping[field]) if field in mapping else 'CAST(NULL AS VARCHAR)'} AS \"{col}\"")
+        values.append(f"{text(mapping[field]) if field in mapping else 'CAST(NULL AS VARCHAR)'} AS {ident(col)}")
     pii = [text(mapping[f]) for f in PII_FIELDS if f in mapping]
     if pii:
         joined = "concat_ws('|', " + ", ".join(f"coalesce({p}, '')" for p in pii) + ")"
@@ -116,18 +109,18 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
         )
     else:
         values.append("CAST(NULL AS VARCHAR) AS respondent_hash")
-    opd = text(mapping["opd_kode"]) if "opd_kode" in mapping else _lit(source.opd_kode)
+    opd = text(mapping["opd_kode"]) if "opd_kode" in mapping else literal(source.opd_kode)
     # numbered by the reader while parsing, or here in scan order (a view over an Excel frame)
-    row_number = _ident(raw.row_column) if raw.row_column else "CAST(row_number() OVER () AS BIGINT)"
-    mapped_cols = [f'"{c}"' for c in VALUE_COLUMNS if c != "respondent_hash"]
+    row_number = ident(raw.row_column) if raw.row_column else "CAST(row_number() OVER () AS BIGINT)"
+    mapped_cols = [ident(c) for c in VALUE_COLUMNS if c != "respondent_hash"]
     inner = (
-        f"SELECT {_lit(source.code)} AS source_code, {opd} AS opd_kode, {_lit(file_name)} AS file_name, "
-        f"{_lit(sha)} AS file_sha256, {_lit(periode)} AS periode_declared, "
-        f"{row_number} AS \"row_number\", {_lit(source.timezone)} AS source_timezone, "
+        f"SELECT {literal(source.code)} AS source_code, {opd} AS opd_kode, {literal(file_name)} AS file_name, "
+        f"{literal(sha)} AS file_sha256, {literal(periode)} AS periode_declared, "
+        f"{row_number} AS \"row_number\", {literal(source.timezone)} AS source_timezone, "
         + ", ".join(values)
         + f" FROM {raw.view}"
     )
-    cols = ", ".join(f'"{c}"' for c in RESPONSE_COLUMNS)
+    cols = ", ".join(ident(c) for c in RESPONSE_COLUMNS)
     not_blank = " OR ".join(f"{c} IS NOT NULL" for c in mapped_cols)
     return f"SELECT {cols} FROM ({inner}) WHERE {not_blank}"
 
@@ -147,7 +140,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
         sql = _select_sql(source, raw, mapping, file_name, sha, periode, key)
         try:
             # COPY reports the rows it wrote: no second read of the Parquet file.
-            written = int(con.execute(f"COPY ({sql}) TO {_lit(str(tmp))} (FORMAT parquet)").fetchall()[0][0])
+            written = int(con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)", [str(tmp)]).fetchall()[0][0])
         except duckdb.Error as exc:
             raise FileProblem(f"could not be read to the end ({str(exc).splitlines()[0]})") from exc
         if written == 0:
@@ -221,7 +214,7 @@ def _read_log(lake: Path) -> list[FileRecord]:
         return []
     con = duckdb.connect()
     try:
-        rows = con.execute(f"SELECT * FROM read_parquet({_lit(str(log))})").fetchall()
+        rows = con.execute("SELECT * FROM read_parquet(?)", [str(log)]).fetchall()
         names = [d[0] for d in con.description]
     finally:
         con.close()
@@ -233,7 +226,7 @@ def _write_table(con: duckdb.DuckDBPyConnection, columns: dict[str, str], rows: 
     if rows:
         con.executemany(f"INSERT INTO _out VALUES ({', '.join('?' for _ in columns)})", rows)
     tmp = target.with_suffix(".tmp")
-    con.execute(f"COPY _out TO {_lit(str(tmp))} (FORMAT parquet)")
+    con.execute("COPY _out TO ? (FORMAT parquet)", [str(tmp)])
     os.replace(tmp, target)
     con.execute("DROP TABLE _out")
 
@@ -314,7 +307,7 @@ def ingest(sources: list[Source], data_dir: Path, lake: Path, key: bytes | str |
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     # Bounded, so ingest stays well inside the 3 GiB budget of the whole run (DuckDB spills beyond it).
-    con.execute(f"SET memory_limit = '{os.environ.get('SKM_INGEST_MEMORY_LIMIT', '1GB')}'")
+    con.execute("SET memory_limit = ?", [os.environ.get("SKM_INGEST_MEMORY_LIMIT", "1GB")])
     (lake / "responses").mkdir(parents=True, exist_ok=True)
     seen_keys: set[tuple[str, str]] = set()
     stale: list[tuple[str, str | None]] = []  # (source, sha) of replaced or removed files

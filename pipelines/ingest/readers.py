@@ -29,6 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.registry import REQUIRED_FIELDS, Source, normalise_header
+from pipelines.sql import ident, literal
 
 
 class FileProblem(Exception):
@@ -48,14 +49,6 @@ class RawView:
     rows: int | None = None  # data rows, when the reader already had to count them (saves a pass)
     kind: str = "view"  # 'view' or 'table': what the loader drops afterwards
     row_column: str | None = None  # column holding the data row number, else numbered in scan order
-
-
-def _text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _quote(path: Path) -> str:
-    return _text(str(path))
 
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and encrypted .xlsx
@@ -184,9 +177,9 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
         # Ragged rows (a short last line, trailing empty columns) need null_padding, which DuckDB's
         # parallel scanner cannot combine with quoted newlines: only then read it single-threaded.
         for extra in ([], ["null_padding = true", "parallel = false"]):
-            args = [_quote(target), "all_varchar = true", "header = true", *extra]
+            args = [literal(target), "all_varchar = true", "header = true", *extra]
             if delim:
-                args.append("delim = " + _quote(Path(delim)))
+                args.append("delim = " + literal(delim))
             # one sniff and one full parse: a bad file fails here, before anything is written
             sql = (f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) "
                    f"AS {ROW_COLUMN}, * FROM read_csv({', '.join(args)})")
@@ -302,16 +295,16 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
 
 def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
     paths = list(dict.fromkeys(source.columns.values()))
-    listed = "[" + ", ".join(_text(json_path(p)) for p in paths) + "]"
-    columns = ", ".join(f"v[{i}] AS {_ident(p)}" for i, p in enumerate(paths, start=1))
+    listed = "[" + ", ".join(literal(json_path(p)) for p in paths) + "]"
+    columns = ", ".join(f"v[{i}] AS {ident(p)}" for i, p in enumerate(paths, start=1))
     size = path.stat().st_size
     # one wrapping object is one JSON value: let it be as large as the file
     limit = f", maximum_object_size = {size + 1024}" if size > 16 * 1024 * 1024 else ""
-    objects = f"read_json_objects({_quote(path)}, format = 'auto'{limit})"
+    objects = f"read_json_objects({literal(path)}, format = 'auto'{limit})"
     record_path = source.options.get("record_path")
     src = objects
     if record_path:
-        src = (f"(SELECT unnest(CAST(json_extract(json, {_text(json_path(str(record_path)))}) AS JSON[])) AS json "
+        src = (f"(SELECT unnest(CAST(json_extract(json, {literal(json_path(str(record_path)))}) AS JSON[])) AS json "
                f"FROM {objects})")
     try:
         rows = con.execute(
@@ -321,12 +314,12 @@ def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view:
         # A path holding no value anywhere is either absent or always null: ask the file which
         # (rare: only then is it read a second time).
         counts = con.execute(
-            f"SELECT {', '.join(f'count({_ident(p)})' for p in paths)} FROM {view}").fetchall()[0] if paths else ()
+            f"SELECT {', '.join(f'count({ident(p)})' for p in paths)} FROM {view}").fetchall()[0] if paths else ()
         empty = [p for p, n in zip(paths, counts) if n == 0]
         absent: set[str] = set()
         if empty and rows:
             exists = con.execute(
-                f"SELECT {', '.join(f'bool_or(json_exists(json, {_text(json_path(p))}))' for p in empty)} "
+                f"SELECT {', '.join(f'bool_or(json_exists(json, {literal(json_path(p))}))' for p in empty)} "
                 f"FROM {src}").fetchall()[0]
             absent = {p for p, e in zip(empty, exists) if not e}
     except duckdb.Error as exc:
@@ -350,7 +343,7 @@ def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view:
 
 def _check_record_path(con: duckdb.DuckDBPyConnection, objects: str, record_path: str) -> None:
     """The registry's record_path found nothing, or not an array: say what the file holds there."""
-    got = con.execute(f"SELECT json_type(json, {_text(json_path(record_path))}), json_type(json), "
+    got = con.execute(f"SELECT json_type(json, {literal(json_path(record_path))}), json_type(json), "
                       f"json_keys(json) FROM {objects} LIMIT 1").fetchall()
     if not got:
         return
@@ -377,8 +370,8 @@ def _check_wrapped(con: duckdb.DuckDBPyConnection, objects: str) -> None:
         if not candidates:
             return
         probes = ", ".join(
-            f"json_type(json, {_text(json_path('.'.join(c)))}), json_array_length(json, {_text(json_path('.'.join(c)))}), "
-            f"json_type(json, {_text(json_path('.'.join(c)) + '[0]')}), json_keys(json, {_text(json_path('.'.join(c)))})"
+            f"json_type(json, {literal(json_path('.'.join(c)))}), json_array_length(json, {literal(json_path('.'.join(c)))}), "
+            f"json_type(json, {literal(json_path('.'.join(c)) + '[0]')}), json_keys(json, {literal(json_path('.'.join(c)))})"
             for c in candidates)
         got = con.execute(f"SELECT {probes} FROM {objects}").fetchall()[0]
         deeper: list[list[str]] = []
@@ -392,10 +385,6 @@ def _check_wrapped(con: duckdb.DuckDBPyConnection, objects: str) -> None:
             if typ == "OBJECT":
                 deeper += [c + [k] for k in keys or []]
         candidates = deeper
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _cell_text(value: object) -> str | None:

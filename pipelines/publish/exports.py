@@ -26,6 +26,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from pipelines.sql import ident, literal
+
 
 # Sheet order in the workbook: the headline first; any other published table after these.
 SHEET_ORDER = ("ikm_kota", "ikm_kota_unsur", "ikm_opd", "ikm_unsur", "ikm_layanan", "profil_responden",
@@ -92,14 +94,13 @@ def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
 def _select(table: str, columns: list[tuple[str, str]], periode: str) -> tuple[str, str]:
     """The SELECT for one table and periode, and the filter used. HUGEINT counts (DuckDB's sum of
     integers) are cast to BIGINT: Parquet has no 128-bit integer and would get a DOUBLE."""
-    cols = ", ".join(f'CAST("{c}" AS BIGINT) AS "{c}"' if d in ("HUGEINT", "UHUGEINT") else f'"{c}"'
+    cols = ", ".join(f"CAST({ident(c)} AS BIGINT) AS {ident(c)}" if d in ("HUGEINT", "UHUGEINT") else ident(c)
                      for c, d in columns)
     names = {c for c, _ in columns}
-    if "periode" in names:
-        return f"SELECT {cols} FROM \"{table}\" WHERE periode = '{periode}' ORDER BY ALL", "periode"
-    if "periode_declared" in names:
-        return f"SELECT {cols} FROM \"{table}\" WHERE periode_declared = '{periode}' ORDER BY ALL", "periode_declared"
-    return f'SELECT {cols} FROM "{table}" ORDER BY ALL', "semua"
+    for column in ("periode", "periode_declared"):
+        if column in names:
+            return f"SELECT {cols} FROM {ident(table)} WHERE {column} = {literal(periode)} ORDER BY ALL", column
+    return f"SELECT {cols} FROM {ident(table)} ORDER BY ALL", "semua"
 
 
 def _cell(ws, value):
@@ -135,14 +136,14 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
             sql, how = _select(table, columns, periode)
             target = tmp / f"{table}.parquet"
             # COPY reports the rows it wrote
-            rows = int(con.execute(f"COPY ({sql}) TO '{target.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+            rows = int(con.execute(f"COPY ({sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [target.as_posix()])
                        .fetchall()[0][0])
             if rows > XLSX_MAX_ROWS:  # the full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)
                 csv = tmp / f"{table}.csv"
                 with csv.open("wb") as f:
                     f.write(b"\xef\xbb\xbf")
-                con.execute(f"COPY (SELECT * FROM read_parquet('{target.as_posix()}')) TO "
-                            f"'{csv.as_posix()}.body' (FORMAT csv, HEADER true)")
+                con.execute("COPY (SELECT * FROM read_parquet(?)) TO ? (FORMAT csv, HEADER true)",
+                            [target.as_posix(), f"{csv.as_posix()}.body"])
                 with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
                     shutil.copyfileobj(body, f, 1 << 20)
                 os.unlink(f"{csv}.body")
@@ -154,7 +155,7 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
                 header.append(c)
             ws.append(header)
             written = 0
-            cur = con.execute(f"SELECT * FROM read_parquet('{target.as_posix()}') LIMIT {XLSX_MAX_ROWS}")
+            cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {XLSX_MAX_ROWS}", [target.as_posix()])
             while written < min(rows, XLSX_MAX_ROWS):
                 batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
                 if not batch:

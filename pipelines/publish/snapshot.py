@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipelines.faults import pause_point
 from pipelines.publish.disclosure import PROFILE_TABLE, suppress_profile
+from pipelines.sql import ident, literal
 
 STORAGE_VERSION = "v1.4.0"
 
@@ -44,26 +45,26 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
         shutil.copyfile(published, tmp)
     con = duckdb.connect()  # in memory: a read-only connection could not attach a new file
     try:
-        con.execute(f"ATTACH '{warehouse}' AS wh (READ_ONLY)")
+        con.execute("ATTACH ? AS wh (READ_ONLY)", [str(warehouse)])
         if incremental:
-            con.execute(f"ATTACH '{tmp}' AS snap")  # keeps the file's storage version
+            con.execute("ATTACH ? AS snap", [str(tmp)])  # keeps the file's storage version
             _drop_tables_not_in(con, {*tables, *(extra_tables or {}), "_published"})
         else:
-            con.execute(f"ATTACH '{tmp}' AS snap (STORAGE_VERSION '{STORAGE_VERSION}')")
+            con.execute(f"ATTACH ? AS snap (STORAGE_VERSION {literal(STORAGE_VERSION)})", [str(tmp)])
         for table in tables:
             key = (periode_keys or {}).get(table) if incremental else None
             replaced = (key is not None and _same_columns(con, schema, table)
                         and _replace_periodes(con, schema, table, key, periodes or []))
             if not replaced:
-                con.execute(f'CREATE OR REPLACE TABLE snap.main."{table}" AS SELECT * FROM wh."{schema}"."{table}"')
+                con.execute(f"CREATE OR REPLACE TABLE snap.main.{ident(table)} AS SELECT * FROM wh.{ident(schema)}.{ident(table)}")
                 if table == PROFILE_TABLE:
-                    suppress_profile(con, f'snap.main."{table}"')
-            counts[table] = con.execute(f'SELECT count(*) FROM snap.main."{table}"').fetchall()[0][0]
+                    suppress_profile(con, f"snap.main.{ident(table)}")
+            counts[table] = con.execute(f"SELECT count(*) FROM snap.main.{ident(table)}").fetchall()[0][0]
         for name, rows in (extra_tables or {}).items():
             if rows:
                 frame = pd.DataFrame(rows)
                 con.register("_extra", frame)
-                con.execute(f'CREATE OR REPLACE TABLE snap.main."{name}" AS SELECT * FROM _extra')
+                con.execute(f"CREATE OR REPLACE TABLE snap.main.{ident(name)} AS SELECT * FROM _extra")
                 con.unregister("_extra")
                 counts[name] = len(rows)
         published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -103,19 +104,19 @@ def _replace_periodes(con: duckdb.DuckDBPyConnection, schema: str, table: str, k
     published table's columns are no longer the ones the rows come with."""
     marks = ", ".join("?" for _ in periodes)
     if table != PROFILE_TABLE:
-        con.execute(f'DELETE FROM snap.main."{table}" WHERE "{key}" IN ({marks})', periodes)
-        con.execute(f'INSERT INTO snap.main."{table}" SELECT * FROM wh."{schema}"."{table}" '
-                    f'WHERE "{key}" IN ({marks})', periodes)
+        con.execute(f"DELETE FROM snap.main.{ident(table)} WHERE {ident(key)} IN ({marks})", periodes)
+        con.execute(f"INSERT INTO snap.main.{ident(table)} SELECT * FROM wh.{ident(schema)}.{ident(table)} "
+                    f"WHERE {ident(key)} IN ({marks})", periodes)
         return True
     # suppression is planned per periode and dimensi: the semesters' rows can be planned alone
     staged = "memory.main._profil_baru"
-    con.execute(f'CREATE OR REPLACE TABLE {staged} AS SELECT * FROM wh."{schema}"."{table}" '
-                f'WHERE "{key}" IN ({marks})', periodes)
+    con.execute(f"CREATE OR REPLACE TABLE {staged} AS SELECT * FROM wh.{ident(schema)}.{ident(table)} "
+                f"WHERE {ident(key)} IN ({marks})", periodes)
     suppress_profile(con, staged)
     same = sorted(_columns(con, "memory", "main", "_profil_baru")) == sorted(_columns(con, "snap", "main", table))
     if same:
-        con.execute(f'DELETE FROM snap.main."{table}" WHERE "{key}" IN ({marks})', periodes)
-        con.execute(f'INSERT INTO snap.main."{table}" BY NAME SELECT * FROM {staged}')
+        con.execute(f"DELETE FROM snap.main.{ident(table)} WHERE {ident(key)} IN ({marks})", periodes)
+        con.execute(f"INSERT INTO snap.main.{ident(table)} BY NAME SELECT * FROM {staged}")
     con.execute(f"DROP TABLE {staged}")
     return same
 
@@ -126,4 +127,4 @@ def _drop_tables_not_in(con: duckdb.DuckDBPyConnection, keep: set[str]) -> None:
         "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'snap'"
     ).fetchall():
         if table not in keep:
-            con.execute(f'DROP TABLE snap.main."{table}"')
+            con.execute(f"DROP TABLE snap.main.{ident(table)}")

@@ -15,6 +15,7 @@ from pipelines.pii import any_shape_pattern, shape_patterns
 from pipelines.registry import PII_FIELDS, load_quality, load_registry, load_trust
 from pipelines.quality.warehouse import warehouse
 from pipelines.settings import paths
+from pipelines.sql import ident
 from pipelines.transform.assets import mart_key
 
 # Every gate reads the working warehouse: it runs under the run lock (pipelines/run_lock.py).
@@ -124,11 +125,6 @@ def every_source_delivered() -> AssetCheckResult:
     )
 
 
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_kota"), blocking=True,
              description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
                          "e-mail, phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a semester run: in the rows of "
@@ -176,14 +172,14 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
         if periodes is not None and table in with_periode:
             where, params = f" WHERE periode IN ({', '.join('?' for _ in periodes)})", list(periodes)
         hits = con.execute(
-            f'SELECT {", ".join(f"bool_or(regexp_matches({_ident(c)}, ?))" for c in columns)} '
-            f'FROM marts.{_ident(table)}{where}',
+            f'SELECT {", ".join(f"bool_or(regexp_matches({ident(c)}, ?))" for c in columns)} '
+            f'FROM marts.{ident(table)}{where}',
             [any_shape] * len(columns) + params,
         ).fetchall()[0]
         for column in (c for c, hit in zip(columns, hits) if hit):
             shapes = con.execute(
-                f'SELECT {", ".join("bool_or(regexp_matches(" + _ident(column) + ", ?))" for _ in labels)} '
-                f'FROM marts.{_ident(table)}{where}',
+                f'SELECT {", ".join("bool_or(regexp_matches(" + ident(column) + ", ?))" for _ in labels)} '
+                f'FROM marts.{ident(table)}{where}',
                 [PII_VALUE_PATTERNS[label] for label in labels] + params,
             ).fetchall()[0]
             findings += [(table, column, f"{label}-shaped value") for label, hit in zip(labels, shapes) if hit]

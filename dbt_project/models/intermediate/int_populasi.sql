@@ -29,9 +29,9 @@ registry as (
     {%- else %}
     {%- for r in extra %}
     select
-        cast('{{ r["periode"] }}' as {{ dbt.type_string() }}) as periode,
-        cast('{{ r["opd_kode"] }}' as {{ dbt.type_string() }}) as opd_kode,
-        {% if r.get("jenis_layanan") %}cast('{{ r["jenis_layanan"] | replace("'", "''") }}' as {{ dbt.type_string() }}){% else %}cast(null as {{ dbt.type_string() }}){% endif %} as jenis_layanan,
+        cast({{ sql_string(r["periode"]) }} as {{ dbt.type_string() }}) as periode,
+        cast({{ sql_string(r["opd_kode"]) }} as {{ dbt.type_string() }}) as opd_kode,
+        {% if r.get("jenis_layanan") %}cast({{ sql_string(r["jenis_layanan"]) }} as {{ dbt.type_string() }}){% else %}cast(null as {{ dbt.type_string() }}){% endif %} as jenis_layanan,
         cast({{ r["populasi"] | int }} as bigint) as populasi,
         1 as prioritas
     {% if not loop.last %}union all{% endif %}
