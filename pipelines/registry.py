@@ -264,9 +264,8 @@ def _explain(path: Path, doc: Any, root: yaml.Node | None, exc: ValidationError)
 
 
 @lru_cache(maxsize=16)
-def _parse_cached(path: str, mtime_ns: int, size: int) -> RegistryFile:
+def _parse_cached(path: str, text: str) -> RegistryFile:
     p = Path(path)
-    text = p.read_text(encoding="utf-8")
     try:
         root = yaml.compose(text)
         doc = yaml.safe_load(text)
@@ -288,13 +287,12 @@ def _parse_cached(path: str, mtime_ns: int, size: int) -> RegistryFile:
 
 
 def parse_registry(path: Path) -> RegistryFile:
-    """The whole registry file, validated (cached while the file is unchanged: checks, sensor and
-    assets all read it)."""
+    """The whole registry file, validated. Checks, sensor and assets all read it, so the parse is
+    cached by the file's *text* (a file time can stay the same across two quick edits)."""
     p = Path(path)
     if not p.is_file():
         raise RegistryError(f"{p}: the registry file does not exist")
-    st = p.stat()
-    return _parse_cached(str(p), st.st_mtime_ns, st.st_size)
+    return _parse_cached(str(p), p.read_text(encoding="utf-8"))
 
 
 # --- what the rest of the code uses ---------------------------------------------------------

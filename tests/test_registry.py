@@ -166,3 +166,15 @@ def test_a_landing_folder_that_is_a_link_out_of_the_data_folder_is_refused(tmp_p
     result = ingest([source], data_dir, data_dir / "warehouse" / "raw")
     assert [(f.status, f.file_sha256) for f in result.files] == [("error", None)]
     assert "resolves outside the data folder" in result.files[0].message
+
+
+def test_an_edit_is_seen_even_when_the_file_time_and_size_stay_the_same(tmp_path: Path):
+    """Two quick edits can share a file time (the kernel's clock ticks coarsely): the parse is
+    cached by the text, never by time and size."""
+    path = _registry(tmp_path, BASE.replace("max_index_change: 10.0", "max_index_change: 20.0"))
+    stat = path.stat()
+    assert load_quality(path).max_index_change == 20.0
+    path.write_text(BASE.replace("max_index_change: 10.0", "max_index_change: 30.0"), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert load_quality(path).max_index_change == 30.0
