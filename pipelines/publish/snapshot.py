@@ -1,6 +1,8 @@
 """Write, audit, publish: the last step. The published file is built beside the old one and
-swapped in with ``os.replace`` so a dashboard holding the old file open keeps working and sees the
-new data on reconnect. It is written in a storage version DuckDB 1.4 clients (most BI drivers)
+swapped in with ``os.replace`` so a dashboard holding the old file open keeps working; it sees the
+new data once it has closed every connection to the file (DuckDB keeps one open database per path
+in a process; README "Connecting BI tools"). A kill before the swap leaves ``skm.duckdb.new``
+behind, which the next run removes (pipelines/run_lock.py). It is written in a storage version DuckDB 1.4 clients (most BI drivers)
 can open, and holds tables only: no view points back at raw files or the working warehouse.
 The respondent profile is the one table not copied as it is: small groups are suppressed on the
 way out (publish/disclosure.py)."""
