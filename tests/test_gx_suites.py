@@ -18,6 +18,7 @@ from dagster import AssetKey
 
 from pipelines.quality import gx as g
 from pipelines.quality.gx_checks import GX_CHECKS, describe
+from pipelines.run_lock import RunLock
 from pipelines.settings import EXPECTATIONS_DIR, UNSUR_KEYS
 
 SOURCES = {"dpmptsp_web": "DPMPTSP", "dishub_kiosk": "DISHUB"}
@@ -249,7 +250,7 @@ def test_missing_mart_is_a_failed_suite_not_a_crash(data_dir: Path):
 def test_check_fails_blocking_with_failures_table_and_report(data_dir: Path):
     mutate(data_dir, BAD_CASES["mutu_E"][0])
     check = next(c for c in GX_CHECKS if c.check_key.name == "gx_marts")
-    result = check(gx=g.GreatExpectationsResource())
+    result = check(gx=g.GreatExpectationsResource(), run_lock=RunLock())
     assert result.passed is False
     assert "expect_column_values_to_be_in_set(mutu)" in result.description and "DPMPTSP" in result.description
     table = result.metadata["failures"].value
