@@ -18,6 +18,8 @@ POINTS = ("ingest", "dbt", "publish")
 
 
 def pause_point(name: str) -> None:
+    if name not in POINTS:  # a misspelt point would never pause, and its test would wait forever
+        raise ValueError(f"unknown pause point {name!r} (one of {', '.join(POINTS)})")
     if os.environ.get("SKM_PAUSE_AT") != name:
         return
     base = Path(os.environ["SKM_PAUSE_FILE"])

@@ -125,7 +125,7 @@ class SourceEntry(_Block):
     code: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
     opd_kode: Annotated[StrictStr, Field(min_length=1)]
     opd_nama: Annotated[StrictStr, Field(min_length=1)]
-    format: Literal["csv", "xlsx", "json"]
+    format: Literal[FORMATS]  # type: ignore[valid-type]
     landing: Annotated[StrictStr, Field(min_length=1)]
     timezone: StrictStr | None = None
     sheet: StrictStr | None = None
