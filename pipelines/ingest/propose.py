@@ -53,8 +53,7 @@ MIN_HEADER_HITS = 3  # a header row (Excel, CSV) must have at least this many re
 # "Bagaimana pendapat Saudara tentang ...": the regulation's question stem
 Q = r"^bagaimana (pendapat|penilaian) (saudara|anda|bapak/ibu|bapak ibu) (tentang|terhadap|mengenai) .*"
 
-_POSITION_WHY = ("known only by its number: U{n} is {key} in the standard questionnaire (U1-U7 agree "
-                 "across sources); check the form")
+_POSITION_WHY = "by number only: U{n} is {key} on the standard form (U1-U7 agree across forms)"
 _U8_U9_WHY = ("known only by its number U{n}: the example questionnaire asks sarana as U8 and pengaduan "
               "as U9, the regulation's list the other way round; check the form's question U{n}")
 
@@ -353,6 +352,7 @@ def assign(headers: list[str], is_json: bool = False) -> tuple[dict[str, FieldMa
             note = why
         rivals = [headers[j] for j, sc in scores.items()
                   if j != i and f in sc and sc[f][0] >= COMPETE_FLOOR and sc[f][0] > best[j] - MARGIN
+                  and sc[f][0] > s - MARGIN
                   and not (j in taken and scores[j][taken[j]][0] > sc[f][0])]
         if rivals:
             reasons.append("also matches " + ", ".join(f"'{r}'" for r in rivals))
@@ -538,7 +538,7 @@ def _json_records(path: Path, text: str, complete: bool) -> tuple[list[dict], di
     except json.JSONDecodeError:
         first = None
     rest = stripped[len(first_line):].lstrip()
-    if isinstance(first, dict) and (not rest or rest.startswith("{")):  # NDJSON (or a single record)
+    if isinstance(first, dict) and rest.startswith("{"):  # NDJSON
         records = []
         for line in stripped.splitlines()[:200]:
             try:
@@ -555,6 +555,8 @@ def _json_records(path: Path, text: str, complete: bool) -> tuple[list[dict], di
     except json.JSONDecodeError as exc:
         raise ProposalError(f"{path.name}: not JSON ({exc})") from exc
     hit = _find_records(doc)
+    if hit is None and isinstance(doc, dict):
+        return [doc], {}  # one record alone (the reader reads it as one row)
     if hit is None:
         raise ProposalError(f"{path.name}: no list of records found in the JSON")
     record_path, items = hit
