@@ -352,3 +352,22 @@ def test_command_line_prints_the_entry(tmp_path: Path, capsys: pytest.CaptureFix
     assert "  - code: skm_dinsos  # CHECK: guessed from the file name" in out
     assert "email: Email Address  # personal data" in out
     assert main([str(tmp_path / "nothing.pdf")]) == 2
+
+
+def test_one_header_reading_as_two_unsur_is_marked(tmp_path: Path) -> None:
+    questions = {**QUESTIONS, "kompetensi": "Kemampuan dan keramahan petugas"}
+    questions.pop("perilaku")
+    path = write_csv(tmp_path / "campur.csv", ["Tanggal", "Layanan", *questions.values()],
+                     [["01/02/2025", "KTP", *["4"] * 8]])
+    proposal = propose_entry(path)
+    assert "also reads as perilaku" in proposal.unsure["kompetensi"]
+    assert "perilaku" in proposal.missing
+
+
+def test_an_older_instrument_is_named_and_its_numbers_not_trusted(tmp_path: Path) -> None:
+    headers = ["Tanggal", "Layanan", *[f"U{i}" for i in range(1, 15)]]
+    path = write_csv(tmp_path / "skm2004.csv", headers, [["01/02/2015", "KTP", *["4"] * 14]])
+    proposal = propose_entry(path)
+    assert any("KepMenPAN 25/2004" in c for c in proposal.checks)
+    assert all(f in proposal.unsure for f in UNSUR_KEYS)
+    assert "  # CHECK: unsur numbers above 9" in render_yaml(proposal)

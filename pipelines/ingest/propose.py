@@ -51,7 +51,8 @@ PATH_PENALTY = 0.85  # JSON: matched on the last key only ("kontak.wa" read as "
 MIN_HEADER_HITS = 3  # a header row (Excel, CSV) must have at least this many recognised headers
 
 # "Bagaimana pendapat Saudara tentang ...": the regulation's question stem
-Q = r"^bagaimana (pendapat|penilaian) (saudara|anda|bapak/ibu|bapak ibu) (tentang|terhadap|mengenai) .*"
+# (the 2017 example form itself writes "Bagamana" once and "pemahaman" for question 2)
+Q = r"^baga?imana (pendapat|penilaian|pemahaman) (saudara|anda|bapak/ibu|bapak ibu) ((tentang|terhadap|mengenai) )?.*"
 
 _POSITION_WHY = "by number only: U{n} is {key} on the standard form (U1-U7 agree across forms)"
 _U8_U9_WHY = ("known only by its number U{n}: the example questionnaire asks sarana as U8 and pengaduan "
@@ -214,12 +215,19 @@ for _f in (*CANONICAL_FIELDS, *PII_FIELDS):
     FIELD_PATTERNS[_f] = (Pattern("^" + _f.replace("_", " ") + "$", 1.0), *FIELD_PATTERNS[_f])
 del _f
 
+@dataclass(frozen=True)
+class FileWarning:
+    regex: str
+    message: str
+    distrust_numbers: bool = False  # then no unsur known only by its number is taken as sure
+
+
 # Headers that say something about the whole file rather than one field.
-FILE_WARNINGS: tuple[tuple[str, str], ...] = (
-    (r"\bmaklumat\b", "a 'Maklumat Pelayanan' column: the 2014 instrument (PermenPANRB 16/2014), whose "
-                      "nine unsur differ from 2017; do not compare U8/U9 across versions"),
-    (r"^(u|q|unsur|soal|pertanyaan) ?(1[0-4])$", "unsur numbers above 9: the 14-unsur instrument of "
-                                                 "KepMenPAN 25/2004? Map by the form's questions"),
+FILE_WARNINGS: tuple[FileWarning, ...] = (
+    FileWarning(r"\bmaklumat\b", "a 'Maklumat Pelayanan' column: the 2014 instrument (PermenPANRB 16/2014), "
+                                 "whose nine unsur differ from 2017; do not compare U8/U9 across versions"),
+    FileWarning(r"^(u|q|unsur|soal|pertanyaan) ?(1[0-4])$", "unsur numbers above 9: the 14-unsur instrument of "
+                "KepMenPAN 25/2004? Map by the form's questions", distrust_numbers=True),
 )
 # JSON objects that only group fields: "answers.U1" is read as "U1", "respondent.gender" as "gender".
 GENERIC_CONTAINERS = frozenset({
@@ -366,13 +374,10 @@ def assign(headers: list[str], is_json: bool = False) -> tuple[dict[str, FieldMa
     return matches, unmapped
 
 
-def file_warnings(headers: list[str]) -> list[str]:
-    """File-level warnings from FILE_WARNINGS, once each."""
-    out: list[str] = []
-    for regex, message in FILE_WARNINGS:
-        if any(re.search(regex, t) for h in headers if h for t, _ in match_forms(h)) and message not in out:
-            out.append(message)
-    return out
+def file_warnings(headers: list[str]) -> list[FileWarning]:
+    """The FILE_WARNINGS some header triggers."""
+    return [w for w in FILE_WARNINGS
+            if any(re.search(w.regex, t) for h in headers if h for t, _ in match_forms(h))]
 
 
 # --- reading headers -------------------------------------------------------------------------
@@ -625,8 +630,9 @@ def propose_entry(path: Path, code: str | None = None) -> Proposal:
     is_json = fmt == "json"
     matches, unmapped = assign(read.headers, is_json)
     missing = [f for f in REQUIRED_FIELDS if f not in matches]
-    checks = [*read.checks, *file_warnings(read.headers)]
-    if any("unsur numbers above 9" in c for c in checks):
+    warnings = file_warnings(read.headers)
+    checks = [*read.checks, *(w.message for w in warnings)]
+    if any(w.distrust_numbers for w in warnings):  # a positional U1-U7 note becomes a CHECK
         matches = {f: (FieldMatch(f, m.header, m.confidence, m.unsure or m.note, None) if m.note else m)
                    for f, m in matches.items()}
     zone, zone_why = guess_timezone(read, matches)
