@@ -12,6 +12,7 @@ check from the command line (the Makefile does, before every pipeline run).
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import sys
@@ -52,6 +53,39 @@ READER_OPTIONS = ("delimiter", "encoding", "header_row", "record_path")
 RESERVED_DIRS = ("warehouse", "published", "secrets", "spark")
 
 
+# `date_format:` is one of these orders, or one or more strptime patterns ("%m/%d/%Y %H:%M:%S").
+DATE_ORDERS = ("day_first", "month_first")
+
+
+def date_formats(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """The registry's `date_format` as a tuple: (order,) or patterns. A pattern must name a year, a
+    month and a day (so that it can place a date for sure); a wrong one is refused here, not
+    discovered as a quarantined file."""
+    if value is None:
+        return ()
+    values = (value,) if isinstance(value, str) else tuple(value)
+    if not values:
+        raise ValueError("date_format is an empty list: give day_first, month_first or strptime patterns")
+    if len(values) == 1 and values[0] in DATE_ORDERS:
+        return values
+    for v in values:
+        if v in DATE_ORDERS:
+            raise ValueError(f"{v!r} cannot be combined with patterns: give either {' or '.join(DATE_ORDERS)}, "
+                             "or strptime patterns only")
+        if "%" not in v:
+            raise ValueError(f"{v!r} is neither {' nor '.join(DATE_ORDERS)} nor a strptime pattern "
+                             "(e.g. '%m/%d/%Y %H:%M:%S')")
+        missing = [what for what, codes in (("year", ("%Y", "%y")), ("month", ("%m", "%b", "%B")), ("day", ("%d",)))
+                   if not any(c in v for c in codes)]
+        if missing:
+            raise ValueError(f"pattern {v!r} has no {' and no '.join(missing)} (%Y or %y, %m, %d)")
+        try:
+            dt.datetime(2025, 8, 6, 9, 7, 13).strftime(v)
+        except ValueError as exc:
+            raise ValueError(f"pattern {v!r} is not a valid strptime pattern ({exc})") from None
+    return values
+
+
 def normalise_header(text: object) -> str:
     """Case, spacing, punctuation at the ends and a leading "1." / "U1" numbering do not
     distinguish two headers; the words do."""
@@ -90,10 +124,24 @@ class DefaultsBlock(_Block):
     _tz = field_validator("timezone")(_valid_timezone)
 
 
+# The gates a waiver can lift, for one source and periode. The others (nothing lost, no personal
+# data, the dbt tests) hold for every file without exception.
+WAIVABLE_GATES = ("every_source_delivered", "quarantine_rate_under_threshold")
+
+
 class WaiverEntry(_Block):
     source: StrictStr
     periode: Periode
-    reason: StrictStr
+    gate: Literal[WAIVABLE_GATES]  # type: ignore[valid-type]
+    reason: Annotated[StrictStr, Field(min_length=1)]
+
+
+class SourceQualityBlock(_Block):
+    """Thresholds one source may set for itself; the `quality:` block's values are the default."""
+
+    max_quarantine_rate: Share | None = None
+    min_rows_for_rate: Annotated[StrictInt, Field(ge=0)] | None = None
+    max_index_change: Annotated[Number, Field(gt=0)] | None = None
 
 
 class QualityBlock(_Block):
@@ -136,8 +184,18 @@ class SourceEntry(_Block):
     encoding: StrictStr | None = None
     header_row: Annotated[StrictInt, Field(ge=1)] | None = None
     record_path: StrictStr | None = None
+    date_format: StrictStr | list[StrictStr] | None = None
+    first_periode: Periode | None = None
+    quality: SourceQualityBlock = SourceQualityBlock()
 
     _tz = field_validator("timezone")(_valid_timezone)
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, value: str | list[str] | None) -> str | list[str] | None:
+        if value is not None:
+            date_formats(value)  # raises with the reason
+        return value
 
     @field_validator("landing")
     @classmethod
@@ -187,6 +245,11 @@ class RegistryFile(_Block):
             if s.code in seen:
                 raise ValueError(f"duplicate source code {s.code!r}")
             seen.add(s.code)
+        for w in self.quality.waivers:
+            if w.source not in seen:
+                close = difflib.get_close_matches(w.source, sorted(seen), n=1, cutoff=0.6)
+                raise ValueError(f"quality.waivers: source {w.source!r} is not in the registry"
+                                 + (f" (did you mean {close[0]!r}?)" if close else ""))
         return self
 
 
@@ -217,8 +280,9 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         info = model.model_fields.get(str(step))
         if info is None:
             return []
-        model = {"defaults": DefaultsBlock, "quality": QualityBlock, "kepercayaan": KepercayaanBlock,
-                 "sources": SourceEntry, "waivers": WaiverEntry, "populasi": PopulasiEntry}.get(str(step))
+        model = {"defaults": DefaultsBlock, "kepercayaan": KepercayaanBlock,
+                 "sources": SourceEntry, "waivers": WaiverEntry, "populasi": PopulasiEntry,
+                 "quality": QualityBlock if model is RegistryFile else SourceQualityBlock}.get(str(step))
     if model is None:
         return []
     if model is SourceEntry and len(loc) >= 2 and loc[-2] == "columns":
@@ -308,6 +372,10 @@ class Source:
     sheet: str | None = None
     description: str = ""
     options: dict = field(default_factory=dict)
+    # how the file's dates read: (day_first,) | (month_first,) | strptime patterns | () = decide per file
+    date_format: tuple[str, ...] = ()
+    first_periode: str | None = None  # expected from this semester on (else from its first delivery)
+    quality: dict = field(default_factory=dict)  # thresholds this source sets for itself
 
     def landing_dir(self, data_dir: Path) -> Path:
         return data_dir / self.landing
@@ -332,6 +400,10 @@ def load_registry(path: Path) -> list[Source]:
             sheet=e.sheet,
             description=e.description,
             options={k: getattr(e, k) for k in READER_OPTIONS if getattr(e, k) is not None},
+            # the import template tells the clerk to write 05/03/2025 for 5 March
+            date_format=date_formats(e.date_format) or (("day_first",) if e.template else ()),
+            first_periode=e.first_periode,
+            quality=e.quality.model_dump(exclude_none=True),
         )
         for e in reg.sources
     ]
@@ -339,21 +411,35 @@ def load_registry(path: Path) -> list[Source]:
 
 @dataclass(frozen=True)
 class QualityConfig:
-    """Thresholds of the publication gates (the `quality:` block of the registry file)."""
+    """Thresholds of the publication gates: the `quality:` block of the registry file, and what a
+    source sets for itself in its own `quality:` (a new OPD's first export may be dirtier than the
+    others, without loosening the gate for everyone)."""
 
     max_quarantine_rate: float = 0.10  # per source and periode; above it blocks publication
     min_rows_for_rate: int = 20  # fewer rows than this: too few to judge a rate
     max_index_change: float = 10.0  # points of Nilai IKM since the previous semester: a warning
-    waivers: frozenset[tuple[str, str]] = frozenset()  # (source_code, periode) allowed to deliver nothing
+    per_source: dict[str, dict[str, float]] = field(default_factory=dict)  # source -> its own thresholds
+    waivers: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (source, periode, gate) -> reason
+
+    def threshold(self, name: str, source: str) -> float:
+        """The source's own value of threshold `name`, else the registry-wide one."""
+        return self.per_source.get(source, {}).get(name, getattr(self, name))
+
+    def waiver(self, source: str, periode: str, gate: str) -> str | None:
+        """The reason the registry gives for lifting `gate` for this source and periode, if any."""
+        return self.waivers.get((source, periode, gate))
 
 
 def load_quality(path: Path) -> QualityConfig:
-    q = parse_registry(path).quality
+    reg = parse_registry(path)
+    q = reg.quality
     return QualityConfig(
         max_quarantine_rate=float(q.max_quarantine_rate),
         min_rows_for_rate=q.min_rows_for_rate,
         max_index_change=float(q.max_index_change),
-        waivers=frozenset((w.source, w.periode) for w in q.waivers),
+        per_source={e.code: e.quality.model_dump(exclude_none=True) for e in reg.sources
+                    if e.quality.model_dump(exclude_none=True)},
+        waivers={(w.source, w.periode, w.gate): w.reason for w in q.waivers},
     )
 
 

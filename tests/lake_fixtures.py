@@ -22,6 +22,7 @@ from typing import Any
 
 import duckdb
 
+from pipelines.ingest import dates
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
 from pipelines.settings import DBT_PROJECT_DIR, UNSUR_KEYS
 
@@ -86,6 +87,8 @@ class LakeFile:
     write_rows: bool | None = None  # default: only a loaded file's rows are in the lake
     opd_kode: str | None = field(default=None)  # per-row OPD override for all rows (default: source's)
     sha256: str | None = None  # default: derived from the content
+    # how the loader would have read the dates: day/month (these fixtures write 05/03/2025 for 5 March)
+    date_order: str = dates.DAY_FIRST
 
     @property
     def file_name(self) -> str:
@@ -99,12 +102,21 @@ class LakeFile:
         return hashlib.sha256(doc.encode()).hexdigest()
 
 
-def _write(con: duckdb.DuckDBPyConnection, columns: dict[str, str], rows: Sequence[tuple], target: Path) -> None:
+def _write(con: duckdb.DuckDBPyConnection, columns: dict[str, str], rows: Sequence[tuple], target: Path,
+           date_order: str | None = None) -> None:
+    """Write `rows` as Parquet; with `date_order`, fill submitted_at_iso as the loader does (the
+    same SQL, pipelines/ingest/dates.py) for a file whose dates were decided that way."""
     target.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _out ({ddl(columns)})")
     if rows:
         con.executemany(f"INSERT INTO _out VALUES ({', '.join('?' for _ in columns)})", list(rows))
-    con.execute(f"COPY _out TO '{target}' (FORMAT parquet)")
+    out = "_out"
+    if date_order:
+        decision = dates.DateDecision(format=date_order, evidence="test fixture", order=date_order)
+        iso = dates.iso_sql("submitted_at", "_d", decision)
+        out = (f"(SELECT * EXCLUDE (_d) REPLACE ({iso} AS submitted_at_iso) "
+               f"FROM (SELECT *, {dates.parts_sql('submitted_at')} AS _d FROM _out))")
+    con.execute(f"COPY {out} TO '{target}' (FORMAT parquet)")
     con.execute("DROP TABLE _out")
 
 
@@ -133,10 +145,11 @@ def write_lake(data_dir: Path, sources: Iterable[Source], files: Iterable[LakeFi
                     }
                     lake_rows.append(tuple({**lineage, **r}.get(c) for c in RESPONSE_COLUMNS))
                 _write(con, RESPONSE_COLUMNS, lake_rows,
-                       lake / "responses" / src.source_code / f"{f.file_sha256}.parquet")
+                       lake / "responses" / src.source_code / f"{f.file_sha256}.parquet", date_order=f.date_order)
             rows_read = f.rows_read if f.rows_read is not None else (len(f.rows) if f.status == "loaded" else None)
             log.append((src.source_code, f.file_name, f.file_sha256, f.periode_declared, 1000 + len(f.rows),
-                        f.status, f.message, rows_read, 0 if rows_read is not None else None, "cfg", f.ingested_at))
+                        f.status, f.message, rows_read, 0 if rows_read is not None else None, "cfg",
+                        f.date_order if written else None, "test fixture" if written else None, f.ingested_at))
         _write(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
         _write(con, INGEST_FILE_COLUMNS, log, lake / "ingest_files.parquet")
         _write(con, SOURCE_COLUMNS,

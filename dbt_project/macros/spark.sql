@@ -57,8 +57,7 @@
         when {{ raw_expr }} rlike '[0-9]{1,2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)? ?([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$'
             then from_utc_timestamp(cast(replace({{ raw_expr }}, ' ', 'T') as timestamp), 'Asia/Makassar')
         else from_utc_timestamp(to_utc_timestamp(coalesce(
-                {%- for fmt in ['d/M/yyyy H:mm:ss', 'd/M/yyyy H:mm', 'd/M/yyyy',
-                                'yyyy-MM-dd H:mm:ss', 'yyyy-MM-dd H:mm:ss.SSSSSS', 'yyyy-MM-dd H:mm:ss.SSS', 'yyyy-MM-dd H:mm', 'yyyy-MM-dd',
+                {%- for fmt in ['yyyy-MM-dd H:mm:ss', 'yyyy-MM-dd H:mm:ss.SSSSSS', 'yyyy-MM-dd H:mm:ss.SSS', 'yyyy-MM-dd H:mm', 'yyyy-MM-dd',
                                 "yyyy-MM-dd'T'H:mm:ss", "yyyy-MM-dd'T'H:mm:ss.SSSSSS", "yyyy-MM-dd'T'H:mm:ss.SSS", "yyyy-MM-dd'T'H:mm"] %}
                 to_timestamp({{ raw_expr }}, "{{ fmt }}"){{ ',' if not loop.last }}
                 {%- endfor %}

@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.faults import pause_point
+from pipelines.ingest import dates
 from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.secret import hmac_sha256_sql, pii_key
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
@@ -29,8 +30,8 @@ from pipelines.sql import ident, literal
 
 PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
 # bump when a reader's output changes, so every file is re-read (3: calamine for Excel, and
-# respondent_hash an HMAC under the installation's secret)
-READER_VERSION = "3"
+# respondent_hash an HMAC under the installation's secret; 4: the date decision per file)
+READER_VERSION = "4"
 _IGNORED_NAMES = {".gitkeep", "Thumbs.db", "desktop.ini"}
 
 
@@ -47,6 +48,8 @@ class FileRecord:
     rows_blank: int | None
     config_sha: str | None
     ingested_at: dt.datetime
+    date_format: str | None = None
+    date_evidence: str | None = None
 
 
 def sha256_file(path: Path) -> str:
@@ -62,19 +65,27 @@ def config_sha(source: Source) -> str:
     return hashlib.sha256((READER_VERSION + json.dumps(doc, sort_keys=True)).encode()).hexdigest()[:16]
 
 
-def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
-    """canonical field -> SQL expression over the raw view. Matching is by header text."""
-    mapping: dict[str, str] = {}
+def match_headers(source: Source, raw: RawView) -> dict[str, str]:
+    """canonical field -> the file's header (for JSON: the registry path) it is read from.
+    Matching is by header text, never position; the first of two equal headers wins (the
+    readers refuse a file where a mapped header is repeated)."""
     if raw.is_json:
         # the reader made one text column per registry path it found in the file
         found = set(raw.headers)
-        mapping = {field: ident(path) for field, path in source.columns.items() if path in found}
-    else:
-        wanted = source.header_map
-        for header in raw.headers:
-            field = wanted.get(normalise_header(header))
-            if field and field not in mapping:
-                mapping[field] = ident(header)
+        return {field: path for field, path in source.columns.items() if path in found}
+    wanted = source.header_map
+    mapping: dict[str, str] = {}
+    for header in raw.headers:
+        field = wanted.get(normalise_header(header))
+        if field and field not in mapping:
+            mapping[field] = header
+    return mapping
+
+
+def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
+    """canonical field -> SQL expression over the raw view; a file-level problem when a required
+    field has no column."""
+    mapping = {field: ident(header) for field, header in match_headers(source, raw).items()}
     missing = [f for f in REQUIRED_FIELDS if f not in mapping]
     if missing:
         described = "; ".join(f"{f} ('{source.columns[f]}')" for f in missing)
@@ -83,17 +94,34 @@ def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, f
     return mapping
 
 
-def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name: str, sha: str,
-                periode: str, key: bytes) -> str:
-    def text(expr: str) -> str:
-        # spaces, tabs, line breaks and the non-breaking space Excel likes to leave behind. TRIM
-        # with a character list costs ~200 ns a value; only a value that starts or ends with one
-        # of them (few do) pays it.
-        v = f"CAST({expr} AS VARCHAR)"
-        edge = "(9, 10, 13, 32, 160)"
-        return (f"CASE WHEN ord({v}[1]) IN {edge} OR ord({v}[-1]) IN {edge} "
-                f"THEN NULLIF(TRIM({v}, ' \t\r\n\u00a0'), '') ELSE NULLIF({v}, '') END")
+def _text(expr: str) -> str:
+    """A value as trimmed text, NULL when blank. Spaces, tabs, line breaks and the non-breaking
+    space Excel likes to leave behind. TRIM with a character list costs ~200 ns a value; only a
+    value that starts or ends with one of them (few do) pays it."""
+    v = f"CAST({expr} AS VARCHAR)"
+    edge = "(9, 10, 13, 32, 160)"
+    return (f"CASE WHEN ord({v}[1]) IN {edge} OR ord({v}[-1]) IN {edge} "
+            f"THEN NULLIF(TRIM({v}, ' \t\r\n\u00a0'), '') ELSE NULLIF({v}, '') END")
 
+
+def _row_number_sql(raw: RawView) -> str:
+    # numbered by the reader while parsing, or here in scan order (a view over an Excel frame)
+    return ident(raw.row_column) if raw.row_column else "CAST(row_number() OVER () AS BIGINT)"
+
+
+def decide_dates(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView,
+                 mapping: dict[str, str]) -> dates.DateDecision:
+    """The file's date decision (pipelines/ingest/dates.py); a FileProblem refuses the file."""
+    evidence = dates.gather(con, raw.view, _text(mapping["submitted_at"]), _row_number_sql(raw),
+                            header=source.columns.get("submitted_at", "submitted_at"),
+                            patterns=source.date_format if source.date_format[:1] not in (
+                                (dates.DAY_FIRST,), (dates.MONTH_FIRST,)) else ())
+    return dates.decide(evidence, source.date_format, source.code)
+
+
+def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name: str, sha: str,
+                periode: str, key: bytes, decision: dates.DateDecision) -> str:
+    text = _text
     values: list[str] = []
     for col in VALUE_COLUMNS:
         if col == "respondent_hash":
@@ -109,16 +137,18 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
         )
     else:
         values.append("CAST(NULL AS VARCHAR) AS respondent_hash")
+    submitted = text(mapping["submitted_at"])
+    values.append(f"{dates.iso_sql(submitted, ident('_skm_date'), decision)} AS submitted_at_iso")
     opd = text(mapping["opd_kode"]) if "opd_kode" in mapping else literal(source.opd_kode)
-    # numbered by the reader while parsing, or here in scan order (a view over an Excel frame)
-    row_number = ident(raw.row_column) if raw.row_column else "CAST(row_number() OVER () AS BIGINT)"
+    row_number = _row_number_sql(raw)
     mapped_cols = [ident(c) for c in VALUE_COLUMNS if c != "respondent_hash"]
     inner = (
         f"SELECT {literal(source.code)} AS source_code, {opd} AS opd_kode, {literal(file_name)} AS file_name, "
         f"{literal(sha)} AS file_sha256, {literal(periode)} AS periode_declared, "
         f"{row_number} AS \"row_number\", {literal(source.timezone)} AS source_timezone, "
         + ", ".join(values)
-        + f" FROM {raw.view}"
+        # the date's parts are extracted once per row, for iso_sql
+        + f" FROM (SELECT *, {dates.parts_sql(submitted)} AS {ident('_skm_date')} FROM {raw.view})"
     )
     cols = ", ".join(ident(c) for c in RESPONSE_COLUMNS)
     not_blank = " OR ".join(f"{c} IS NOT NULL" for c in mapped_cols)
@@ -126,8 +156,9 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
 
 
 def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_name: str, sha: str,
-              periode: str, target: Path, key: bytes) -> tuple[int, int]:
-    """Write one export's rows to ``target``; returns (rows written, blank rows skipped)."""
+              periode: str, target: Path, key: bytes) -> tuple[int, int, dates.DateDecision]:
+    """Write one export's rows to ``target``; returns (rows written, blank rows skipped, how its
+    dates were read)."""
     view = "raw_" + sha[:12]
     raw = READERS[source.format](con, source, path, view)
     try:
@@ -135,9 +166,10 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
         total = raw.rows if raw.rows is not None else con.execute(f"SELECT count(*) FROM {raw.view}").fetchall()[0][0]
         if total == 0:
             raise FileProblem(f"the file has a header but no data rows")
+        decision = decide_dates(con, source, raw, mapping)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
-        sql = _select_sql(source, raw, mapping, file_name, sha, periode, key)
+        sql = _select_sql(source, raw, mapping, file_name, sha, periode, key, decision)
         try:
             # COPY reports the rows it wrote: no second read of the Parquet file.
             written = int(con.execute(f"COPY ({sql}) TO ? (FORMAT parquet)", [str(tmp)]).fetchall()[0][0])
@@ -147,7 +179,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
             tmp.unlink(missing_ok=True)
             raise FileProblem(f"every data row is blank")
         os.replace(tmp, target)
-        return written, total - written
+        return written, total - written, decision
     finally:
         con.execute(f"DROP {'TABLE' if raw.kind == 'table' else 'VIEW'} IF EXISTS {view}")
         for t in raw.temp_files:
@@ -252,8 +284,9 @@ def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], key: bytes, wo
         rec, source = job.rec, job.source
         cur = con.cursor()
         try:
-            rec.rows_read, rec.rows_blank = load_file(cur, source, job.path, rec.file_name, rec.file_sha256,
-                                                      rec.periode_declared, job.target, key)
+            rec.rows_read, rec.rows_blank, decision = load_file(cur, source, job.path, rec.file_name,
+                                                                rec.file_sha256, rec.periode_declared, job.target, key)
+            rec.date_format, rec.date_evidence = decision.format, decision.evidence
         except FileProblem as exc:
             rec.status, rec.message = "error", f"{source.landing}/{rec.file_name}: {exc}"
             job.target.unlink(missing_ok=True)

@@ -49,6 +49,7 @@ class RawView:
     rows: int | None = None  # data rows, when the reader already had to count them (saves a pass)
     kind: str = "view"  # 'view' or 'table': what the loader drops afterwards
     row_column: str | None = None  # column holding the data row number, else numbered in scan order
+    facts: dict[str, str] = field(default_factory=dict)  # what the reader found: encoding, sheet, header row
 
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .doc, and encrypted .xlsx
@@ -188,8 +189,10 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
                 cols = [r[0] for r in con.execute(f"DESCRIBE {view}").fetchall()][1:]
                 _check_header_width(source, target, cols, delim)
                 _check_duplicate_headers(source, _csv_originals(cols), [f"column {i}" for i in range(1, len(cols) + 1)])
+                encoding = ("UTF-8" if target == path else "UTF-16 (converted)" if kind.kind == "utf16"
+                            else f"{source.options.get('encoding') or 'Windows-1252'} (converted)")
                 return RawView(view, cols, temp_files=temp_files, rows=int(rows), kind="table",
-                               row_column=ROW_COLUMN)
+                               row_column=ROW_COLUMN, facts={"encoding": encoding})
             except FileProblem:
                 con.execute(f"DROP TABLE IF EXISTS {view}")
                 for t in temp_files:
@@ -603,7 +606,7 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     )
     con.register(f"{view}_df", frame)
     con.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT * FROM {view}_df")
-    return RawView(view, names)
+    return RawView(view, names, facts={"sheet": name, "header_row": str(start + 1)})
 
 
 READERS = {"csv": read_csv, "json": read_json, "xlsx": read_xlsx}

@@ -42,7 +42,12 @@ VALUE_COLUMNS: dict[str, str] = {
     # The personal data itself is never written.
     "respondent_hash": "VARCHAR",
 }
-RESPONSE_COLUMNS: dict[str, str] = {**LINEAGE_COLUMNS, **VALUE_COLUMNS}
+# Written by the loader from a value column under the file's date decision (pipelines/ingest/dates.py):
+# the survey time as ISO 8601 text (local time, or with its offset), NULL when it does not read.
+DERIVED_COLUMNS: dict[str, str] = {
+    "submitted_at_iso": "VARCHAR",
+}
+RESPONSE_COLUMNS: dict[str, str] = {**LINEAGE_COLUMNS, **VALUE_COLUMNS, **DERIVED_COLUMNS}
 
 INGEST_FILE_COLUMNS: dict[str, str] = {
     "source_code": "VARCHAR",
@@ -55,6 +60,10 @@ INGEST_FILE_COLUMNS: dict[str, str] = {
     "rows_read": "BIGINT",  # data rows written to the lake (NULL when unreadable)
     "rows_blank": "BIGINT",  # rows with no value in any mapped column (trailing blank rows): skipped
     "config_sha": "VARCHAR",  # fingerprint of the registry entry the file was read with
+    # how the file's dates were read (day_first | month_first | iso | excel_serial | declared
+    # patterns) and why: the evidence from the column, or "declared in the registry"
+    "date_format": "VARCHAR",
+    "date_evidence": "VARCHAR",
     "ingested_at": "TIMESTAMP",
 }
 

@@ -10,5 +10,7 @@ select
     rows_read,
     rows_blank,
     config_sha,
+    date_format,
+    date_evidence,
     ingested_at
 from {{ ref('stg_raw__ingest_files') }}

@@ -16,6 +16,8 @@ select
     rows_read,
     rows_blank,
     config_sha,
+    date_format,
+    date_evidence,
     ingested_at,
     status = 'loaded' as is_loaded
 from source

@@ -81,6 +81,7 @@ trimmed as (
         nullif(trim(r.submission_id), '') as submission_id,
         nullif(trim(r.device_id), '') as device_id,
         nullif(trim(r.submitted_at), '') as submitted_at,
+        r.submitted_at_iso,
         nullif(trim(r.jenis_layanan), '') as jenis_layanan,
         {% for k in unsur_keys() -%}
         nullif(trim(r.u_{{ k }}), '') as u_{{ k }},
@@ -102,7 +103,7 @@ parsed as (
 
     select
         *,
-        {{ submitted_at_wita('submitted_at', 'source_timezone') }} as submitted_at_wita
+        {{ submitted_at_wita('submitted_at_iso', 'source_timezone') }} as submitted_at_wita
     from trimmed
 
 )
