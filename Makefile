@@ -28,14 +28,19 @@ data: check
 check: install
 	@$(BIN)/python -m pipelines.registry
 
+# Every landed semester (PERIODE=2025-S2 for one). A blocked run ends with each blocking gate, its
+# source and periode and the file problems behind it; the whole log is $(DAGSTER_HOME)/last_run.log.
 pipeline: check
-	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
-	@echo "Running the pipeline through Dagster (log: $(DAGSTER_HOME)/last_run.log) ..."
-	@PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster asset materialize -m pipelines.definitions --select '*' \
-		--partition-range "$$($(BIN)/python -m pipelines.partitions)" \
-		> $(DAGSTER_HOME)/last_run.log 2>&1 \
-		|| { grep -E "ERROR|Failure|failed" $(DAGSTER_HOME)/last_run.log | tail -20; exit 1; }
-	@echo "Pipeline run succeeded."
+	@$(BIN)/skm run $(if $(PERIODE),--periode $(PERIODE))
+
+# A dry run of one export through its registry entry: make check-source SOURCE=<code> FILE=<path>
+.PHONY: check-source propose-source
+check-source: check
+	@$(BIN)/skm check-source $(SOURCE) $(FILE)
+
+# A registry entry proposed from an export's headers: make propose-source FILE=<path>
+propose-source: install
+	@$(BIN)/skm propose-source $(FILE)
 
 summary: install
 	$(BIN)/python -m pipelines.publish.summary

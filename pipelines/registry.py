@@ -227,6 +227,9 @@ class SourceEntry(_Block):
                 raise ValueError(f"no column mapped for {missing}")
         if self.sheet is not None and self.format != "xlsx":
             raise ValueError(f"'sheet' applies to xlsx sources only (this one is {self.format})")
+        if self.header_row is not None and self.format != "xlsx":
+            raise ValueError(f"'header_row' applies to xlsx sources only (this one is {self.format}; a CSV's "
+                             "header is its first line)")
         if self.record_path is not None and self.format != "json":
             raise ValueError(f"'record_path' applies to json sources only (this one is {self.format})")
         return self
@@ -488,11 +491,167 @@ def load_trust(path: Path) -> TrustConfig:
     )
 
 
+# --- the reference (docs/registry.md) --------------------------------------------------------
+# What each key means and an example. Keys, types and defaults come from the schema above; a key
+# without a line here fails tests/test_registry_reference.py, and so does a stale docs/registry.md.
+KEY_DOCS: dict[str, tuple[str, str]] = {
+    "defaults.timezone": ("Time zone of a time written without an offset, for every source that does not set "
+                          "its own (WITA).", "Asia/Makassar"),
+    "quality.max_quarantine_rate": ("Share of a source's rows in a periode that may be quarantined before "
+                                    "publication is blocked (a share 0-1, not a percentage).", "0.10"),
+    "quality.min_rows_for_rate": ("Below this many rows a source's quarantine rate is not judged.", "20"),
+    "quality.max_index_change": ("Nilai IKM points an OPD may move since its previous semester before a "
+                                 "warning (does not block).", "10.0"),
+    "quality.waivers": ("Gates lifted for one source and periode, each with its reason; published in "
+                        "quality_gates.waivers.",
+                        "[{source: dishub_kiosk, periode: 2025-S1, gate: every_source_delivered, "
+                        "reason: \"kiosk broken\"}]"),
+    "quality.waivers[].source": ("The source's code (must be in the registry).", "dishub_kiosk"),
+    "quality.waivers[].periode": ("The semester, YYYY-S1 or YYYY-S2.", "2025-S1"),
+    "quality.waivers[].gate": ("The gate lifted: " + " or ".join(WAIVABLE_GATES) + ".", "every_source_delivered"),
+    "quality.waivers[].reason": ("Why, in words: published with the data.", "kiosk broken in May"),
+    "kepercayaan.kebijakan_ditandai": ("Whether marked (suspicious) responses count in the published index: "
+                                       "hitung (yes) or kecualikan (left out).", "hitung"),
+    "kepercayaan.ulang_menit": ("Same nine answers from one device within this many minutes: marked.", "30"),
+    "kepercayaan.beruntun_jumlah": ("This many submissions from one device ...", "5"),
+    "kepercayaan.beruntun_menit": ("... within this many minutes: a burst, marked.", "10"),
+    "kepercayaan.seragam_selisih": ("Straight-lining share above the rest of the city by more than this: "
+                                    "marked.", "0.05"),
+    "kepercayaan.seragam_min_responden": ("Units with fewer responses are not judged on straight-lining.", "30"),
+    "kepercayaan.max_marked_effect": ("Nilai IKM points the marked responses may move an index before a "
+                                      "warning.", "1.0"),
+    "kepercayaan.populasi": ("Known populations (for the sample-size check), beside "
+                             "dbt_project/seeds/populasi.csv.",
+                             "[{periode: 2025-S1, opd_kode: DPMPTSP, populasi: 5200}]"),
+    "kepercayaan.populasi[].periode": ("The semester.", "2025-S1"),
+    "kepercayaan.populasi[].opd_kode": ("The OPD.", "DPMPTSP"),
+    "kepercayaan.populasi[].jenis_layanan": ("One service of the OPD (absent: the whole OPD).", "Izin Reklame"),
+    "kepercayaan.populasi[].populasi": ("Number of service users in the periode.", "5200"),
+    "sources[].code": ("The source's id: lower case, digits and _.", "dpmptsp_web"),
+    "sources[].opd_kode": ("The OPD the responses belong to.", "DPMPTSP"),
+    "sources[].opd_nama": ("The OPD's name, as published.", "Dinas Penanaman Modal dan PTSP"),
+    "sources[].format": ("How the files are read: csv, xlsx (also .xls and .ods) or json (array or NDJSON).",
+                         "csv"),
+    "sources[].landing": ("The folder inside the data folder its files land in, one sub-folder per semester "
+                          "(raw/<code>/2025-S2/).", "raw/dpmptsp_web"),
+    "sources[].timezone": ("Time zone of its times without an offset (default: defaults.timezone). A Google "
+                           "Forms download is in the form owner's time zone.", "Asia/Makassar"),
+    "sources[].sheet": ("xlsx: the sheet to read (default: the first worksheet).", "Rekap SKM"),
+    "sources[].description": ("Free text for the data team.", "QR-code Google Form"),
+    "sources[].template": ("true: the file uses the standard template's headers (no columns:).", "false"),
+    "sources[].columns": ("Canonical field -> the file's header (JSON: the dotted path). Matched by text, never "
+                          "by position; case, spacing and a leading '1.' are ignored. Personal-data fields "
+                          "(nama, no_hp, email, nik) are hashed, never loaded.",
+                          "{submitted_at: Timestamp, persyaratan: \"1. Kesesuaian persyaratan\"}"),
+    "sources[].delimiter": ("csv: the separator, one character (default: taken from the file).", ";"),
+    "sources[].encoding": ("csv: the text encoding (default: UTF-8, else Windows-1252 is detected).",
+                           "cp1252"),
+    "sources[].header_row": ("xlsx: the row of the header, counted as Excel does (default: the first of 30 "
+                             "rows naming three registry headers, below any title rows).", "3"),
+    "sources[].record_path": ("json: dotted path of the array of records in a wrapping object.", "data.items"),
+    "sources[].date_format": ("How its dates read: day_first, month_first, or strptime patterns (one or a "
+                              "list). Without it the order is decided per file from the dates themselves "
+                              "(a first field above 12 proves day-first, a second above 12 month-first); a "
+                              "file that cannot be decided, or contradicts this key, is refused. Google Forms: "
+                              "'Stempel waktu' is day_first, 'Timestamp' (US account) month_first.",
+                              "month_first"),
+    "sources[].first_periode": ("The first semester it is expected to deliver (default: the semester of its "
+                                "first delivered file): earlier semesters are not missing deliveries.",
+                                "2025-S2"),
+    "sources[].quality": ("Thresholds for this source only; quality: holds the defaults.",
+                          "{max_quarantine_rate: 0.25}"),
+    "sources[].quality.max_quarantine_rate": ("This source's own quarantine threshold.", "0.25"),
+    "sources[].quality.min_rows_for_rate": ("This source's own minimum rows to judge the rate.", "10"),
+    "sources[].quality.max_index_change": ("Its OPD's own index-change warning (the most lenient of the "
+                                           "OPD's sources).", "15"),
+}
+_BLOCKS: dict[str, type[BaseModel]] = {"defaults": DefaultsBlock, "quality": QualityBlock,
+                                       "kepercayaan": KepercayaanBlock, "sources[]": SourceEntry}
+
+
+def _type_name(annotation: Any) -> str:
+    """A schema type in words: 'text', 'number 0-1', 'one of: csv, xlsx, json', 'list of ...'."""
+    import typing
+
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is Annotated:
+        return _type_name(args[0]) + _bounds(args[1:])
+    if origin is Literal:
+        return "one of: " + ", ".join(str(a) for a in args)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        names = [_type_name(a) for a in args if a is not type(None)]
+        return " or ".join(names)
+    if origin is list:
+        return f"list of {_type_name(args[0])}"
+    if origin is dict:
+        return "mapping of canonical field to text"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "block"
+    return {str: "text", int: "integer", float: "number", bool: "true/false"}.get(annotation, str(annotation))
+
+
+def _bounds(metadata: Any) -> str:
+    """Field constraints in words: ' (>= 0, <= 1)'."""
+    words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "min_length": "length >=", "max_length": "length <=",
+             "pattern": "matching"}
+    found = []
+    for m in metadata:
+        for attr in ("metadata",):  # pydantic groups several constraints in one FieldInfo
+            found += [x for x in getattr(m, attr, []) or []]
+        found.append(m)
+    parts = [f"{w} `{getattr(m, k)}`" if k == "pattern" else f"{w} {getattr(m, k)}"
+             for m in found for k, w in words.items() if getattr(m, k, None) is not None]
+    return f" ({', '.join(dict.fromkeys(parts))})" if parts else ""
+
+
+def _rows(prefix: str, model: type[BaseModel]) -> list[tuple[str, str, str]]:
+    import typing
+
+    out = []
+    for name, info in model.model_fields.items():
+        key = f"{prefix}.{name}"
+        default = "required" if info.is_required() else ("none" if info.default in (None, [], "") else
+                                                         f"`{info.default}`" if not isinstance(info.default, BaseModel)
+                                                         else "the defaults")
+        out.append((key, _type_name(info.annotation) + _bounds(info.metadata), default))
+        inner = [a for a in (info.annotation, *typing.get_args(info.annotation))
+                 if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not inner and typing.get_origin(info.annotation) is list:
+            inner = [a for a in typing.get_args(info.annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        for sub in inner:
+            out += _rows(key + ("[]" if typing.get_origin(info.annotation) is list else ""), sub)
+    return out
+
+
+def schema_keys() -> list[tuple[str, str, str]]:
+    """(key, type, default) of every key the schema accepts, in file order."""
+    return [row for block, model in _BLOCKS.items() for row in _rows(block, model)]
+
+
+def reference_markdown() -> str:
+    """docs/registry.md: every key of data/sources.yml with its type, default, meaning and example."""
+    lines = ["# The source registry (`data/sources.yml`): every key", "",
+             "Generated from the schema in `pipelines/registry.py` by `python -m pipelines.registry --reference`; "
+             "tests/test_registry_reference.py fails when this page is stale. Anything not listed here is an "
+             "error naming the file, line, source and key (and the nearest valid key).", "",
+             "| key | type | default | what it means | example |", "|---|---|---|---|---|"]
+    for key, typ, default in schema_keys():
+        what, example = KEY_DOCS[key]
+        lines.append(f"| `{key}` | {typ} | {default} | {what} | `{example}` |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
-    """`python -m pipelines.registry [FILE]`: check the registry; exit 2 with the errors."""
-    from pipelines.settings import paths
+    """`python -m pipelines.registry [FILE]`: check the registry; exit 2 with the errors.
+    `--reference` writes docs/registry.md instead."""
+    from pipelines.settings import REPO_ROOT, paths
 
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--reference"]:
+        target = REPO_ROOT / "docs" / "registry.md"
+        target.write_text(reference_markdown(), encoding="utf-8")
+        print(f"wrote {target}")
+        return 0
     path = Path(args[0]) if args else paths().registry
     try:
         sources = load_registry(path)

@@ -151,3 +151,56 @@ def test_two_digit_years_am_pm_and_dotted_times_read_exactly():
     assert [r[0] for r in con.execute(sql(day)).fetchall()] == [
         "2025-08-06 09:07:13", "2025-06-08 21:07:13", "2025-01-12 00:05:00", "2025-08-06 00:00:00", None]
     assert [r[0] for r in con.execute(sql(month)).fetchall()][1:3] == ["2025-08-06 21:07:13", "2025-12-01 00:05:00"]
+
+
+def _registry_with(data_dir: Path, export: fx.Export) -> Path:
+    """The demo registry plus one new source: what a data team has when it onboards an OPD."""
+    import yaml
+
+    from pipelines.settings import REPO_ROOT
+
+    reg = yaml.safe_load((REPO_ROOT / "data" / "sources.yml").read_text(encoding="utf-8"))
+    reg["sources"].append(export.registry_entry())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "sources.yml").write_text(yaml.safe_dump(reg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return data_dir / "sources.yml"
+
+
+def test_check_source_reads_a_file_through_its_entry_without_touching_the_data_folder(tmp_path: Path):
+    from pipelines.cli.check_source import check_source, render
+
+    registry = _registry_with(tmp_path / "data", fx.GFORMS_US)
+    download = tmp_path / "Downloads" / fx.GFORMS_US.file_name  # not in a periode folder
+    fx.WRITERS[fx.GFORMS_US.code](download)
+    lines = download.read_text(encoding="utf-8").splitlines()
+    cells = lines[4].split(",")
+    cells[3] = "Lumayan"  # row 4: an answer no label table knows
+    lines[4] = ",".join(cells)
+    download.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+
+    check = check_source(registry, "qr_form_us", download)
+    text = render(check)
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before  # nothing written beside it
+    assert check.periode == "2025-S2" and "from the file's dates" in text
+    assert "read as: encoding UTF-8, delimiter comma (,), header row 1" in text
+    assert "submitted_at   <- 'Timestamp'" in text and "saran          <- 'Saran dan Masukan'" in text
+    assert "dates: month_first: decided from the file:" in text
+    assert "row_number=1; submitted_at=8/6/2025 9:07:13; submitted_at_iso=2025-08-06 09:07:13;" in text
+    assert "reconciliation: 10 read = 9 used + 1 quarantined + 0 duplicate" in text
+    assert "unknown_label: 1 row(s), e.g. 2025-S2/SKM (Responses).csv row 4 prosedur='Lumayan'" in text
+    used = [a for i, a in enumerate(fx.ANSWERS) if i != 3]
+    assert f"Nilai IKM DISPAR 2025-S2 from this file alone: {fx.nilai_ikm(used)} " in text
+
+
+def test_check_source_names_a_refused_file_and_why(tmp_path: Path):
+    from pipelines.cli.check_source import check_source, render
+
+    registry = _registry_with(tmp_path / "data", fx.GFORMS_US)
+    data_dir = _only_ambiguous(tmp_path / "amb")
+    check = check_source(registry, "qr_form_us", fx.GFORMS_US.path(data_dir))
+    text = render(check)
+    assert not check.loaded and check.periode == "2025-S2" and "from the file's folder (2025-S2/)" in text
+    assert "REFUSED (error): raw/qr_form_us/2025-S2/SKM (Responses).csv: the day/month order of the dates" in text
+    with pytest.raises(SystemExit, match="no source 'qr_form_uss' \\(did you mean 'qr_form_us'\\?\\)"):
+        check_source(registry, "qr_form_uss", fx.GFORMS_US.path(data_dir))

@@ -124,7 +124,8 @@ def _periode_from_dates(lake: Path, source: Source) -> str | None:
 def _dbt(data: Path, trust_vars: dict) -> str | None:
     """dbt run of the models the report reads, on the scratch warehouse; the error text or None."""
     dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt) if dbt.exists() else "dbt", "run", "--select", *DBT_SELECT, "--vars", json.dumps(trust_vars),
+    cmd = [str(dbt) if dbt.exists() else "dbt", "build", "--select", *DBT_SELECT, "--exclude-resource-type", "test",
+           "--exclude-resource-type", "unit_test", "--vars", json.dumps(trust_vars),
            "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR),
            "--target-path", str(data / "dbt" / "target"), "--log-path", str(data / "dbt" / "logs")]
     env = {**os.environ, "SKM_DATA_DIR": str(data), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

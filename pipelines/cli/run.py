@@ -47,7 +47,8 @@ def run_pipeline(periode: str | None = None) -> int:
     log = home / "last_run.log"
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
-    print(f"Running the pipeline through Dagster for {rng} (log: {log}) ...", flush=True)
+    shown = os.path.relpath(log) if log.is_relative_to(Path.cwd()) else log
+    print(f"Running the pipeline through Dagster for {rng} (log: {shown}) ...", flush=True)
     started = dt.datetime.now(dt.UTC)
     with log.open("wb") as out:
         rc = subprocess.run([str(bin_dir / "dagster"), "asset", "materialize", "-m", "pipelines.definitions",

@@ -569,7 +569,16 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
         wb.close()
     known = set(source.header_map)
     start: int | None = None
-    for i, row in enumerate(rows[:30]):
+    declared = source.options.get("header_row")
+    if declared is not None:
+        # the registry says where the header is: it must be there (never another row silently)
+        row = rows[declared - 1] if declared <= len(rows) else []
+        if not any(normalise_header(_cell_text(c)) in known for c in row):
+            raise FileProblem(f"row {declared} of sheet '{name}' (the registry's header_row) holds none of the "
+                              "registry's column names: correct header_row, or remove it to find the header "
+                              "below any title rows")
+        start = declared - 1
+    for i, row in enumerate(rows[:30] if start is None else []):
         if sum(1 for c in row if normalise_header(_cell_text(c)) in known) >= 3:
             start = i
             break

@@ -32,6 +32,8 @@ PUBLISH_TABLES: dict[str, tuple[str, dict[str, str]]] = {
             "status": "passed | failed | not run.",
             "severity": "ERROR (blocking) or WARN.",
             "description": "What the gate found, naming source, file and periode where it applies.",
+            "waivers": "The registry's waivers (quality.waivers) this gate applied, as 'source periode: reason; ...'; "
+                       "NULL when none. A waived source and periode did not count against the gate.",
         },
     ),
     "_published": (

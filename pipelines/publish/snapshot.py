@@ -65,6 +65,9 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
         for name, rows in (extra_tables or {}).items():
             if rows:
                 frame = pd.DataFrame(rows)
+                # a column that is NULL in every row (quality_gates.waivers most runs) is text,
+                # not DuckDB's NULL type, which BI drivers cannot map
+                frame = frame.astype({c: "string" for c in frame.columns if frame[c].isna().all()})
                 con.register("_extra", frame)
                 con.execute(f"CREATE OR REPLACE TABLE snap.main.{ident(name)} AS SELECT * FROM _extra")
                 con.unregister("_extra")

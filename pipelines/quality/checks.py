@@ -56,10 +56,18 @@ def reconciliation_holds() -> AssetCheckResult:
     )
 
 
+def _waivers_text(applied: list[tuple[str, str, str]]) -> str:
+    """The waivers a gate applied, as one line for quality_gates.waivers ('' when none)."""
+    return "; ".join(f"{source} {periode}: {reason}" for source, periode, reason in applied)
+
+
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
-             description="Quarantined share of each source and periode stays under quality.max_quarantine_rate: "
-                         "a burst of unknown labels is how a mis-mapped source shows up.")
+             description="Quarantined share of each source and periode stays under its max_quarantine_rate (the "
+                         "source's own quality: block, else the registry's): a burst of unknown labels is how a "
+                         "mis-mapped source shows up. A waiver (quality.waivers, gate "
+                         "quarantine_rate_under_threshold) lifts it for one source and periode.")
 def quarantine_rate_under_threshold() -> AssetCheckResult:
+    gate = "quarantine_rate_under_threshold"
     q = load_quality(paths().registry)
     with warehouse() as con:
         rates = con.execute(
@@ -67,10 +75,13 @@ def quarantine_rate_under_threshold() -> AssetCheckResult:
             SELECT source_code, periode_declared, sum(rows_read) AS rows_read, sum(rows_quarantined) AS quarantined,
                    round(sum(rows_quarantined) / sum(rows_read), 4) AS rate
             FROM marts.reconciliation WHERE file_status = 'loaded'
-            GROUP BY ALL HAVING sum(rows_read) > 0 ORDER BY rate DESC
+            GROUP BY ALL HAVING sum(rows_read) > 0 ORDER BY rate DESC, source_code, periode_declared
             """
         ).fetchall()
-        over = [r for r in rates if r[2] >= q.min_rows_for_rate and r[4] > q.max_quarantine_rate]
+        judged = [r for r in rates if r[2] >= q.threshold("min_rows_for_rate", r[0])
+                  and r[4] > q.threshold("max_quarantine_rate", r[0])]
+        applied = [(r[0], r[1], why) for r in judged if (why := q.waiver(r[0], r[1], gate))]
+        over = [r for r in judged if not q.waiver(r[0], r[1], gate)]
         samples = []
         for source, periode, *_ in over[:3]:
             samples += con.execute(
@@ -80,48 +91,94 @@ def quarantine_rate_under_threshold() -> AssetCheckResult:
                 [source, periode],
             ).fetchall()
     desc = (
-        "; ".join(f"{s} {p}: {qn} of {n} rows quarantined ({rate:.0%} > {q.max_quarantine_rate:.0%})"
+        "; ".join(f"{s} {p}: {qn} of {n} rows quarantined ({rate:.0%} > {q.threshold('max_quarantine_rate', s):.0%})"
                   for s, p, n, qn, rate in over)
         if over else f"every source and periode under {q.max_quarantine_rate:.0%}"
+        + (" (or the threshold the source sets itself)" if q.per_source else "")
     )
     return AssetCheckResult(
         passed=not over,
         description=desc,
         metadata={
             "threshold": q.max_quarantine_rate,
+            "source_thresholds": MetadataValue.md(_table(
+                [(s, v.get("max_quarantine_rate", ""), v.get("min_rows_for_rate", "")) for s, v in q.per_source.items()],
+                ["source", "max_quarantine_rate", "min_rows_for_rate"]) if q.per_source else "none"),
             "rates": MetadataValue.md(_table(rates, ["source", "periode", "rows", "quarantined", "rate"], 50)),
             "sample_offending_rows": MetadataValue.md(
                 _table(samples, ["source", "periode", "file", "row", "field", "raw value", "reason"], 15)
                 if samples else "none"
             ),
+            "waivers_applied": _waivers_text(applied),
         },
     )
 
 
+def expected_periodes(sources: list, published: list[str], delivered: dict[str, list[str]]) -> dict[str, list[str]]:
+    """source -> the published periodes it owes data for: from its declared first_periode, else
+    from the first periode it delivered a file in (a source onboarded in 2025-S2 owes nothing for
+    2025-S1); a source that never delivered anything owes every periode. Pure, tested."""
+    out: dict[str, list[str]] = {}
+    for s in sources:
+        first = s.first_periode or min(delivered.get(s.code, []), default=None)
+        out[s.code] = [p for p in published if first is None or p >= first]
+    return out
+
+
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=True,
-             description="Every registry source delivered used rows for every periode being published, "
-                         "unless waived in the registry's quality.waivers.")
+             description="Every registry source delivered used rows for every periode being published from its "
+                         "first periode on (its first_periode, else its first delivered file), unless waived "
+                         "in quality.waivers (gate every_source_delivered). A delivered but unreadable file is "
+                         "named with its problem.")
 def every_source_delivered() -> AssetCheckResult:
+    gate = "every_source_delivered"
     p = paths()
     sources = load_registry(p.registry)
     q = load_quality(p.registry)
     with warehouse() as con:
-        periodes = [r[0] for r in con.execute("SELECT DISTINCT periode FROM marts.ikm_opd ORDER BY 1").fetchall()]
-        delivered = set(
-            con.execute(
-                "SELECT DISTINCT source_code, periode_declared FROM marts.reconciliation WHERE rows_used > 0"
-            ).fetchall()
-        )
-    missing = [(s.code, per) for per in periodes for s in sources
-               if (s.code, per) not in delivered and (s.code, per) not in q.waivers]
-    waived = [(s, per) for s, per in q.waivers if per in periodes]
+        published = [r[0] for r in con.execute("SELECT DISTINCT periode FROM marts.ikm_opd ORDER BY 1").fetchall()]
+        files = con.execute(
+            "SELECT source_code, periode_declared, status, message, rows_read FROM marts.ingest_files "
+            "WHERE periode_declared IS NOT NULL AND status IN ('loaded', 'error', 'duplicate_file') "
+            "ORDER BY source_code, periode_declared, file_name"
+        ).fetchall()
+        used = dict(((r[0], r[1]), r[2]) for r in con.execute(
+            "SELECT source_code, periode_declared, sum(rows_read) FROM marts.reconciliation "
+            "WHERE rows_used > 0 GROUP BY ALL").fetchall())
+    delivered: dict[str, list[str]] = {}
+    for code, periode, *_ in files:
+        delivered.setdefault(code, []).append(periode)
+    expected = expected_periodes(sources, published, delivered)
+    missing, applied = [], []
+    for s in sources:
+        for per in expected[s.code]:
+            if (s.code, per) in used:
+                continue
+            if why := q.waiver(s.code, per, gate):
+                applied.append((s.code, per, why))
+                continue
+            mine = [f for f in files if f[0] == s.code and f[1] == per]
+            errors = [f[3] for f in mine if f[2] == "error"]
+            if errors:
+                what = f"file delivered but unreadable: {errors[0]}" + (f" (and {len(errors) - 1} more)" if len(errors) > 1 else "")
+            elif mine:
+                what = f"{sum(f[4] or 0 for f in mine if f[2] == 'loaded')} rows delivered, none usable (see quarantine)"
+            elif not delivered.get(s.code):
+                what = "no file from this source yet (deliver one, or set its first_periode)"
+            else:
+                what = "no file"
+            missing.append((s.code, per, what))
+    later = [(s.code, s.first_periode or min(delivered.get(s.code, []), default="")) for s in sources
+             if expected[s.code] != published]
     return AssetCheckResult(
         passed=not missing,
-        description=("no data from " + ", ".join(f"{s} for {per}" for s, per in missing)
-                     + " (deliver the file or add a waiver under quality.waivers)") if missing
-        else f"{len(sources)} sources delivered for {', '.join(periodes) or 'no periode'}",
-        metadata={"missing": MetadataValue.md(_table(missing, ["source", "periode"]) if missing else "none"),
-                  "waived": MetadataValue.md(_table(waived, ["source", "periode"]) if waived else "none")},
+        description=("; ".join(f"{code} {per}: {what}" for code, per, what in missing)
+                     + " (deliver or fix the file, or add a waiver under quality.waivers)") if missing
+        else f"{len(sources)} sources delivered for {', '.join(published) or 'no periode'}"
+             + (f" ({', '.join(f'{c} from {f}' for c, f in later)})" if later else ""),
+        metadata={"missing": MetadataValue.md(_table(missing, ["source", "periode", "what"]) if missing else "none"),
+                  "expected_from": MetadataValue.md(_table(later, ["source", "first periode"]) if later else "all"),
+                  "waivers_applied": _waivers_text(applied)},
     )
 
 
@@ -191,6 +248,10 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
                          "the previous semester. Shown, carried into the marts; does not block.")
 def index_change_within_bounds() -> AssetCheckResult:
     q = load_quality(paths().registry)
+    # an OPD's limit: its sources' own max_index_change (the most lenient of them), else the registry's
+    limits: dict[str, float] = {}
+    for s in load_registry(paths().registry):
+        limits[s.opd_kode] = max(limits.get(s.opd_kode, 0.0), q.threshold("max_index_change", s.code))
     with warehouse() as con:
         moved = con.execute(
             """
@@ -201,10 +262,10 @@ def index_change_within_bounds() -> AssetCheckResult:
                 FROM marts.ikm_opd
             )
             SELECT opd_kode, periode_sebelumnya, sebelumnya, periode, nilai_ikm, nilai_ikm - sebelumnya AS selisih
-            FROM o WHERE sebelumnya IS NOT NULL AND abs(nilai_ikm - sebelumnya) > ? ORDER BY abs(selisih) DESC
-            """,
-            [q.max_index_change],
+            FROM o WHERE sebelumnya IS NOT NULL ORDER BY abs(selisih) DESC, opd_kode, periode
+            """
         ).fetchall()
+    moved = [m for m in moved if abs(m[5]) > limits.get(m[0], q.max_index_change)]
     return AssetCheckResult(
         passed=not moved,
         severity=AssetCheckSeverity.WARN,

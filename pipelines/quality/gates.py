@@ -27,6 +27,7 @@ class GateResult:
     status: str  # passed | failed | not run
     severity: str  # ERROR | WARN
     description: str | None
+    waivers: str | None = None  # the registry's waivers this gate applied: "source periode: reason; ..."
 
 
 def _all_specs():
@@ -51,9 +52,11 @@ def gate_results(instance: DagsterInstance, run_id: str) -> list[GateResult]:
         if evaluation is None:
             out.append(GateResult(key.asset_key.to_user_string(), key.name, spec.blocking, "not run", "ERROR", None))
             continue
+        waivers = evaluation.metadata.get("waivers_applied")
         out.append(GateResult(
             key.asset_key.to_user_string(), key.name, spec.blocking,
             "passed" if evaluation.passed else "failed", evaluation.severity.value, evaluation.description,
+            (waivers.value if waivers is not None else None) or None,
         ))
     return out
 
