@@ -204,3 +204,21 @@ def test_check_source_names_a_refused_file_and_why(tmp_path: Path):
     assert "REFUSED (error): raw/qr_form_us/2025-S2/SKM (Responses).csv: the day/month order of the dates" in text
     with pytest.raises(SystemExit, match="no source 'qr_form_uss' \\(did you mean 'qr_form_us'\\?\\)"):
         check_source(registry, "qr_form_uss", fx.GFORMS_US.path(data_dir))
+
+
+def test_propose_source_proposes_the_date_order_the_loader_will_decide(tmp_path: Path):
+    from pipelines.ingest.propose import propose_entry, render_yaml
+
+    for export, order, why in ((fx.GFORMS_US, "month_first", "second field above 12"),
+                               (fx.GFORMS_ID, "day_first", "first field above 12")):
+        path = tmp_path / export.code / export.file_name
+        fx.WRITERS[export.code](path)
+        proposal = propose_entry(path, code=export.code)
+        assert (proposal.date_format, proposal.date_sure) == (order, True)
+        assert f"    date_format: {order}  # decided from the file:" in render_yaml(proposal)
+        assert why in proposal.date_why
+    # only ambiguous dates under 'Timestamp': proposed, but marked for a person to check
+    data_dir = _only_ambiguous(tmp_path / "amb")
+    proposal = propose_entry(fx.GFORMS_US.path(data_dir), code="qr_form_us")
+    assert (proposal.date_format, proposal.date_sure) == ("day_first", False)
+    assert "date_format: day_first  # CHECK: the dates cannot tell day/month" in render_yaml(proposal)

@@ -28,6 +28,7 @@ from typing import Any
 import yaml
 
 from pipelines.registry import (CANONICAL_FIELDS, PII_FIELDS, REQUIRED_FIELDS, TEMPLATE_FIELDS, normalise_header)
+from pipelines.ingest.readers import cell_text
 from pipelines.settings import UNSUR_KEYS
 
 # --- the knowledge: one table of patterns per field ------------------------------------------
@@ -269,6 +270,9 @@ class Proposal:
     options: dict[str, Any] = field(default_factory=dict)  # sheet, header_row, delimiter, encoding, record_path
     timezone: str | None = None
     timezone_why: str | None = None
+    date_format: str | None = None  # day_first | month_first when the dates need an order
+    date_why: str | None = None
+    date_sure: bool = True
     template: bool = False
     checks: list[str] = field(default_factory=list)  # file-level things to check
 
@@ -448,15 +452,6 @@ def read_csv_header(path: Path, prefix_bytes: int = 1 << 20) -> HeaderRead:
     return HeaderRead(cells, options, checks)
 
 
-def _cell_text(value: object) -> str:
-    """A header cell as text: Excel stores a numbered header "1" as the number 1.0."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_excel_header(path: Path) -> HeaderRead:
     """The sheet and header row with the most recognised headers in the first 30 rows of each
     worksheet: paper surveys keyed into Excel often have merged title rows above the header,
@@ -474,7 +469,7 @@ def read_excel_header(path: Path) -> HeaderRead:
         for order, name in enumerate(worksheets):
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=30)
             for number, row in enumerate(rows[:30]):
-                cells = [_cell_text(c) for c in row]
+                cells = [cell_text(c) or "" for c in row]
                 key = (recognised(cells), -order)
                 if best is None or key > best[:2]:
                     best = (*key, number, name, cells)
@@ -606,6 +601,50 @@ def guess_timezone(read: HeaderRead, matches: dict[str, FieldMatch]) -> tuple[st
     return None, "the time zone the export writes its times in (WITA assumed)"
 
 
+def propose_date_format(path: Path, fmt: str, columns: dict[str, str], options: dict[str, Any],
+                        template: bool) -> tuple[str | None, str | None, bool]:
+    """(date_format, why, sure): the file read by the real reader and its dates judged by the real
+    rule (pipelines/ingest/dates.py), so the proposal never promises an order the loader would
+    refuse. Dates that cannot tell their order are proposed from the header where it is certain
+    (Google's Indonesian 'Stempel waktu' is day first), else marked for a person."""
+    import duckdb
+
+    from pipelines.ingest import dates
+    from pipelines.ingest.loader import _map_columns, decide_dates
+    from pipelines.ingest.readers import READERS, FileProblem
+    from pipelines.registry import READER_OPTIONS, TEMPLATE_FIELDS, Source
+
+    cols = {f: f for f in TEMPLATE_FIELDS} if template else columns
+    if any(f not in cols for f in REQUIRED_FIELDS):
+        return None, None, True  # the entry is not complete yet: nothing to read the dates with
+    source = Source(code="proposal", opd_kode="X", opd_nama="X", format=fmt, landing="proposal", timezone="UTC",
+                    columns=cols, sheet=options.get("sheet"),
+                    options={k: options[k] for k in READER_OPTIONS if k in options})
+    con = duckdb.connect()
+    try:
+        raw = READERS[fmt](con, source, path, "proposal_raw")
+        try:
+            decision = decide_dates(con, source, raw, _map_columns(con, source, raw, path.name))
+        finally:
+            for t in raw.temp_files:
+                t.unlink(missing_ok=True)
+    except FileProblem as exc:
+        text = str(exc)
+        if "cannot be told" not in text and "contradict" not in text:
+            return None, None, True  # another file problem: check-source will name it
+        header = normalise_header(cols["submitted_at"])
+        if header == "stempel waktu" and "cannot be told" in text:
+            return dates.DAY_FIRST, "a Google Forms download from an Indonesian account (Stempel waktu)", True
+        return dates.DAY_FIRST, ("the dates cannot tell day/month from month/day (or contradict each other): "
+                                 "day_first for Indonesian exports; a Google Forms 'Timestamp' from a US account "
+                                 "is month_first"), False
+    finally:
+        con.close()
+    if decision.order:
+        return decision.order, decision.evidence, True
+    return None, None, True
+
+
 def _slug(text: str) -> str:
     """A registry code from a file name: lower case, periode and dates dropped."""
     s = re.sub(r"(19|20)\d\d[-_ ]?(s[12]|\d\d([-_]?\d\d)?)?", " ", text.lower())
@@ -636,6 +675,9 @@ def propose_entry(path: Path, code: str | None = None) -> Proposal:
         matches = {f: (FieldMatch(f, m.header, m.confidence, m.unsure or m.note, None) if m.note else m)
                    for f, m in matches.items()}
     zone, zone_why = guess_timezone(read, matches)
+    template = is_template(read.headers) and not missing
+    date_format, date_why, date_sure = propose_date_format(
+        path, fmt, {f: m.header for f, m in matches.items()}, read.options, template)
     return Proposal(
         path=path,
         code=code or _slug(path.stem),
@@ -648,7 +690,10 @@ def propose_entry(path: Path, code: str | None = None) -> Proposal:
         options=read.options,
         timezone=zone,
         timezone_why=zone_why,
-        template=is_template(read.headers) and not missing,
+        date_format=date_format,
+        date_why=date_why,
+        date_sure=date_sure,
+        template=template,
         checks=checks,
     )
 
@@ -696,6 +741,8 @@ def render_yaml(proposal: Proposal) -> str:
     for key in ("sheet", "header_row", "delimiter", "encoding", "record_path"):
         if key in p.options:
             out.append(_line(4, key, p.options[key], _option_comment(key, p.options[key])))
+    if p.date_format:
+        out.append(_line(4, "date_format", p.date_format, ("" if p.date_sure else "CHECK: ") + (p.date_why or "")))
     out.append(_line(4, "description", fill("what the export is: app, form, paper keyed in"),
                      "FILL: one line for the next engineer"))
     if p.template:

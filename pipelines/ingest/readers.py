@@ -390,7 +390,7 @@ def _check_wrapped(con: duckdb.DuckDBPyConnection, objects: str) -> None:
         candidates = deeper
 
 
-def _cell_text(value: object) -> str | None:
+def cell_text(value: object) -> str | None:
     """Excel cells as the text a person sees: dates as ISO, 3.0 as '3', blanks as NULL."""
     if value is None:
         return None
@@ -573,22 +573,22 @@ def read_xlsx(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     if declared is not None:
         # the registry says where the header is: it must be there (never another row silently)
         row = rows[declared - 1] if declared <= len(rows) else []
-        if not any(normalise_header(_cell_text(c)) in known for c in row):
+        if not any(normalise_header(cell_text(c)) in known for c in row):
             raise FileProblem(f"row {declared} of sheet '{name}' (the registry's header_row) holds none of the "
                               "registry's column names: correct header_row, or remove it to find the header "
                               "below any title rows")
         start = declared - 1
     for i, row in enumerate(rows[:30] if start is None else []):
-        if sum(1 for c in row if normalise_header(_cell_text(c)) in known) >= 3:
+        if sum(1 for c in row if normalise_header(cell_text(c)) in known) >= 3:
             start = i
             break
     if start is None:
         raise FileProblem(f"no header row with the registry's column names in the first 30 rows of sheet '{name}': "
                           "check the sheet and the registry's column names")
-    header = [_cell_text(c) or "" for c in rows[start]]
+    header = [cell_text(c) or "" for c in rows[start]]
     width = len(header)
     _check_duplicate_headers(source, header, [f"column {column_letter(i)}" for i in range(width)])
-    data = [[_cell_text(v) for v in r[:width]] for r in rows[start + 1:]]
+    data = [[cell_text(v) for v in r[:width]] for r in rows[start + 1:]]
     if kind.kind == "xlsx":
         formulas, errors = cells_calamine_misses(path, name)
         marks = {pos: f"{FORMULA_MARK} {ref} {formula}" for pos, (ref, formula) in formulas.items()}
