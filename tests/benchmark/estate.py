@@ -200,7 +200,8 @@ def registry(srcs: list[EstateSource]) -> dict:
             "min_rows_for_rate": 20,
             "max_index_change": 25.0,
             # Only one OPD delivers the incremental semester.
-            "waivers": [{"source": s.code, "periode": INCREMENT_PERIODE, "reason": "benchmark increment: one OPD only"}
+            "waivers": [{"source": s.code, "periode": INCREMENT_PERIODE, "gate": "every_source_delivered",
+                         "reason": "benchmark increment: one OPD only"}
                         for s in srcs if s.code != inc.code],
         },
         "sources": entries,
