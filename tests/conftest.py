@@ -109,3 +109,38 @@ def copy_estate(data_dir: Path, target: Path) -> Path:
     folder names its own path."""
     shutil.copytree(data_dir, target, symlinks=True)
     return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`dbt parse` (when the manifest is stale) once, before any pytest-xdist worker starts: each
+    worker imports the Dagster definitions, which would otherwise parse into the same
+    dbt_project/target at the same time."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from pipelines.transform.project import ensure_manifest
+
+        ensure_manifest()
+
+
+# The modules that take longest, longest first (measured on the 2-core machine under load): they
+# start first, so that under pytest-xdist (pyproject addopts: `--dist loadscope
+# --no-loadscope-reorder`) no worker is left with a long module after the other has run out of
+# work. The other modules keep their order after these; tests within a module always keep theirs.
+SLOW_MODULES = (
+    "test_run_guarantees.py",
+    "test_spark_parity.py",
+    "test_quality_gates.py",
+    "test_dagster_ui.py",
+    "test_dbt_incremental.py",
+    "test_benchmark_smoke.py",
+    "test_publish_snapshot.py",
+    "test_pipeline_e2e.py",
+    "test_suspicious_rules.py",
+    "test_report.py",
+    "test_ikm_formula.py",
+    "test_trust.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a module kept
