@@ -71,6 +71,8 @@ java:
 			echo "java is missing and this is not root: run 'sudo apt-get install openjdk-17-jre-headless'."; \
 		fi; }
 
+# Two pytest-xdist workers, one module each at a time (pyproject.toml addopts; installed with the
+# dev extras). `make test` with PYTEST_ADDOPTS=-n0 runs the suite in one process.
 test: install chromium java
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 

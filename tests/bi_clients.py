@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import subprocess
 import venv
@@ -13,13 +14,20 @@ CLIENTS_DIR = REPO_ROOT / ".venv-clients"
 
 
 def duckdb_client(version: str) -> Path:
-    """A Python with `duckdb==<version>` only; created once and kept (ignored by git)."""
+    """A Python with `duckdb==<version>` only; created once and kept (ignored by git). Test
+    processes running side by side (pytest-xdist workers) take turns: one creates, the others
+    wait for it and reuse it."""
     env_dir = CLIENTS_DIR / f"duckdb-{version}"
     python = env_dir / "bin" / "python"
-    if not (env_dir / ".ready").exists():
-        venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", f"duckdb=={version}"], check=True)
-        (env_dir / ".ready").touch()
+    if (env_dir / ".ready").exists():
+        return python
+    CLIENTS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(CLIENTS_DIR / f".duckdb-{version}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (env_dir / ".ready").exists():
+            venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+            subprocess.run([str(python), "-m", "pip", "install", "-q", f"duckdb=={version}"], check=True)
+            (env_dir / ".ready").touch()
     return python
 
 

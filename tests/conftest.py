@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -48,3 +51,96 @@ def use_data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator:
         return data_dir
 
     yield _use
+
+
+@dataclass(frozen=True)
+class SampleRun:
+    """What the tests read of the shared run: its folder, whether it succeeded, and the metadata
+    of its `laporan_skm` materialization (plain values)."""
+
+    data_dir: Path
+    success: bool
+    laporan: dict | None
+
+
+def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This session's temporary folder, the same for every pytest-xdist worker of the session
+    (each worker has its own below it); never another pytest session's."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
+    """One pipeline run through Dagster over both semesters of the 60-rows estate (seed 7), with
+    the Laporan PDFs. Several modules assert on this same run; none may write to its folder. A
+    module that goes on from it (reruns, breaks an input, builds on Spark) works on its own copy:
+    `copy_estate`. Made once per session: under pytest-xdist the first worker to ask makes it and
+    the others wait for it (a file lock in the session's folder)."""
+    from tests.pipeline_run import run_pipeline
+
+    root = _shared_root(tmp_path_factory) / "sample_run"
+    summary = root.with_name("sample_run.json")
+    with open(root.with_name("sample_run.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not summary.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed attempt left
+            data_dir = make_data_dir(root, rows=60)
+            mp = pytest.MonkeyPatch()
+            mp.setenv("SKM_DATA_DIR", str(data_dir))
+            mp.setenv("SKM_LAPORAN_PDF", "1")
+            mp.delenv("SKM_REGISTRY", raising=False)
+            try:
+                result = run_pipeline(partitions=("2025-01", "2025-07"))
+            finally:
+                mp.undo()
+            laporan = None
+            if result.success:
+                metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata
+                laporan = {k: v.value for k, v in metadata.items()}
+            summary.write_text(json.dumps({"success": result.success, "laporan": laporan}, default=str))
+    found = json.loads(summary.read_text())
+    return SampleRun(root, found["success"], found["laporan"])
+
+
+def copy_estate(data_dir: Path, target: Path) -> Path:
+    """A copy of a data folder after its run (files, lake, warehouse, published file, secret; file
+    times kept): a run there behaves as the next run in the original would. Nothing in a data
+    folder names its own path."""
+    shutil.copytree(data_dir, target, symlinks=True)
+    return target
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`dbt parse` (when the manifest is stale) once, before any pytest-xdist worker starts: each
+    worker imports the Dagster definitions, which would otherwise parse into the same
+    dbt_project/target at the same time."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        from pipelines.transform.project import ensure_manifest
+
+        ensure_manifest()
+
+
+# The modules that take longest, longest first (measured on the 2-core machine under load): they
+# start first, so that under pytest-xdist (pyproject addopts: `--dist loadscope
+# --no-loadscope-reorder`) no worker is left with a long module after the other has run out of
+# work. The other modules keep their order after these; tests within a module always keep theirs.
+SLOW_MODULES = (
+    "test_run_guarantees.py",
+    "test_spark_parity.py",
+    "test_quality_gates.py",
+    "test_dagster_ui.py",
+    "test_dbt_incremental.py",
+    "test_benchmark_smoke.py",
+    "test_publish_snapshot.py",
+    "test_pipeline_e2e.py",
+    "test_suspicious_rules.py",
+    "test_report.py",
+    "test_ikm_formula.py",
+    "test_trust.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOW_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: order within a module kept

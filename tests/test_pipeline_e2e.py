@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from pipelines.registry import PII_FIELDS, load_registry
-from tests.conftest import make_data_dir
+from tests.conftest import copy_estate
 from tests.pipeline_run import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -20,12 +20,13 @@ UNSUR = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "p
 
 
 @pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory):
+def estate(sample_run, tmp_path_factory: pytest.TempPathFactory):
+    """The session's pipeline run on the 60-rows estate (tests/conftest.py), in a copy of its
+    folder: the rerun test below runs the pipeline again there."""
     mp = pytest.MonkeyPatch()
-    data_dir = make_data_dir(tmp_path_factory.mktemp("estate"), rows=60)
+    data_dir = copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("estate") / "data")
     mp.setenv("SKM_DATA_DIR", str(data_dir))
-    result = run_pipeline()
-    yield data_dir, result
+    yield data_dir, sample_run  # the run's result: .success
     mp.undo()
 
 

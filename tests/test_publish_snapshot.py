@@ -14,7 +14,7 @@ import time
 import duckdb
 import pytest
 
-from tests.conftest import make_data_dir
+from tests.conftest import copy_estate, make_data_dir
 from tests.pipeline_run import run_pipeline
 
 QUERY = "SELECT count(*), count(DISTINCT periode), sum(jumlah_responden) FROM ikm_opd"
@@ -72,7 +72,7 @@ def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publis
 
 
 @pytest.mark.slow
-def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir):
+def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir, sample_run):
     """A semester run replaces its semesters' rows in a copy of the published file. The result
     must be the file a full copy of the warehouse gives, and stay readable by DuckDB 1.4."""
     from pipelines.publish.snapshot import publish_snapshot
@@ -81,8 +81,9 @@ def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir):
     from pipelines.transform.assets import mart_asset_keys
     from tests.bi_clients import duckdb_client, read_with
 
-    data_dir = use_data_dir(make_data_dir(tmp_path / "estate", rows=40))
-    assert run_pipeline().success  # a new warehouse: every semester, a full copy
+    # the session's run on a new warehouse (every semester, a full copy), in a copy of its folder
+    assert sample_run.success
+    data_dir = use_data_dir(copy_estate(sample_run.data_dir, tmp_path / "estate"))
     published = data_dir / "published" / "skm.duckdb"
     responden = "SELECT periode, sum(jumlah_responden) FROM ikm_opd GROUP BY periode ORDER BY periode"
     before = dict(_rows(published, responden))

@@ -430,21 +430,17 @@ def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path, mon
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory):
-    """One pipeline run on a generated estate over both semesters; its last asset is `laporan_skm`."""
-    from tests.conftest import make_data_dir
-    from tests.pipeline_run import run_pipeline
-
+def built(sample_run):
+    """The session's pipeline run on the 60-rows estate over both semesters, PDFs on
+    (tests/conftest.py); its last asset is `laporan_skm`. Read only: it is shared."""
+    data_dir = sample_run.data_dir
     mp = pytest.MonkeyPatch()
-    data_dir = make_data_dir(tmp_path_factory.mktemp("report_estate"), rows=60)
     mp.setenv("SKM_DATA_DIR", str(data_dir))
     mp.setenv("SKM_LAPORAN_PDF", "1")
     mp.delenv("SKM_REGISTRY", raising=False)
     try:
-        result = run_pipeline(partitions=("2025-01", "2025-07"))  # the run ends with laporan_skm
-        assert result.success
-        metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata
-        yield data_dir, metadata
+        assert sample_run.success
+        yield data_dir, sample_run.laporan  # the laporan_skm materialization's metadata values
     finally:
         mp.undo()
 
@@ -461,7 +457,7 @@ def _periodes(data_dir: Path) -> list[str]:
 @pytest.mark.slow
 def test_the_asset_writes_a_report_per_unit_and_lists_every_file(built):
     data_dir, metadata = built
-    files = metadata["files"].value
+    files = metadata["files"]
     with _published(data_dir) as con:
         for periode in _periodes(data_dir):
             opds = [r[0] for r in con.execute("SELECT opd_kode FROM ikm_opd WHERE periode = ?", [periode]).fetchall()]
@@ -472,8 +468,8 @@ def test_the_asset_writes_a_report_per_unit_and_lists_every_file(built):
                 if chromium_binary():
                     pdf = html.with_suffix(".pdf")
                     assert pdf.read_bytes()[:5] == b"%PDF-" and str(pdf) in files
-    assert metadata["reports_html"].value == metadata["reports_pdf"].value or chromium_binary() is None
-    assert metadata["periodes_without_data"].value == "none"
+    assert metadata["reports_html"] == metadata["reports_pdf"] or chromium_binary() is None
+    assert metadata["periodes_without_data"] == "none"
 
 
 def _dump_dom(html: Path) -> str:

@@ -104,44 +104,59 @@ def test_kill_9_during_ingest_dbt_and_publish_then_a_plain_run_recovers(tmp_path
     shutil.copytree(estate, crash_dir)
     clean_home, crash_home = dagster_home(tmp_path / "clean_home"), dagster_home(tmp_path / "crash_home")
 
+    # The clean run has its own data folder and Dagster instance: it runs alongside the first kill
+    # and is waited for only where its tables are first compared.
     clean = start_run(clean_dir, clean_home, "clean")
-    assert clean.finish() == 0, clean.text()[-4000:]
-    expected = published_tables(_published(clean_dir))
+    expected = None
 
-    for point in ("ingest", "dbt", "publish"):
-        before = _sha(_published(crash_dir)) if _published(crash_dir).exists() else None
-        doomed = start_run(crash_dir, crash_home, f"killed-{point}", pause_at=point)
-        doomed.wait_for("paused")
-        doomed.kill()
-        if point == "publish":
-            # the new file was complete but not swapped in: the published file is the old one
-            assert (crash_dir / "published" / "skm.duckdb.new").exists()
-        assert (_sha(_published(crash_dir)) if _published(crash_dir).exists() else None) == before
-        holder = read_holder(Paths(crash_dir))
-        assert holder and not holder["released"]  # the killed run never let go: the kernel did
+    try:
+        for point in ("ingest", "dbt", "publish"):
+            before = _sha(_published(crash_dir)) if _published(crash_dir).exists() else None
+            doomed = start_run(crash_dir, crash_home, f"killed-{point}", pause_at=point)
+            doomed.wait_for("paused")
+            doomed.kill()
+            if point == "publish":
+                # the new file was complete but not swapped in: the published file is the old one
+                assert (crash_dir / "published" / "skm.duckdb.new").exists()
+            assert (_sha(_published(crash_dir)) if _published(crash_dir).exists() else None) == before
+            holder = read_holder(Paths(crash_dir))
+            assert holder and not holder["released"]  # the killed run never let go: the kernel did
 
-        nxt = start_run(crash_dir, crash_home, f"after-{point}")
-        assert nxt.finish() == 0, f"after a kill during {point}:\n{nxt.text()[-4000:]}"
-        assert "marked failed" in nxt.text(), nxt.text()[-3000:]
-        assert not (crash_dir / "published" / "skm.duckdb.new").exists()
-        assert not list((crash_dir / "warehouse" / "raw").rglob("*.tmp"))
-        assert published_tables(_published(crash_dir)) == expected, f"after a kill during {point}"
+            nxt = start_run(crash_dir, crash_home, f"after-{point}")
+            assert nxt.finish() == 0, f"after a kill during {point}:\n{nxt.text()[-4000:]}"
+            assert "marked failed" in nxt.text(), nxt.text()[-3000:]
+            assert not (crash_dir / "published" / "skm.duckdb.new").exists()
+            assert not list((crash_dir / "warehouse" / "raw").rglob("*.tmp"))
+            if expected is None:
+                assert clean.finish() == 0, clean.text()[-4000:]
+                expected = published_tables(_published(clean_dir))
+            assert published_tables(_published(crash_dir)) == expected, f"after a kill during {point}"
+    finally:
+        if clean.proc.poll() is None:  # a failed assertion leaves no run behind
+            clean.kill()
 
 
 def test_a_waiting_run_names_the_run_it_waits_for_and_stops_on_ctrl_c(tmp_path: Path):
     data_dir = make_data_dir(tmp_path / "data", rows=20)
-    home = dagster_home(tmp_path)
     logs: list[str] = []
     with hold_run_lock(Paths(data_dir), "f00dcafe-held-by-the-test", logs.append):
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            waiting = start_run(data_dir, home, f"waiting-{sig.name}")
-            waiting.wait_for("Waiting for run f00dcafe")
-            assert not (data_dir / "warehouse" / "raw").exists()  # it waits before ingest
-            os.killpg(waiting.proc.pid, sig)
-            rc = waiting.finish(timeout=120)
-            assert rc != 0
-            assert "stopped while waiting for run f00dcafe" in waiting.text(), waiting.text()[-3000:]
-            assert not (data_dir / "warehouse" / "raw").exists()
+        # Both runs start at once (a CLI start-up is most of the time here), each with its own
+        # Dagster instance; both wait for the test's lock, one is stopped with each signal.
+        waiting = {sig: start_run(data_dir, dagster_home(tmp_path / sig.name), f"waiting-{sig.name}")
+                   for sig in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for sig, run in waiting.items():
+                run.wait_for("Waiting for run f00dcafe")
+                assert not (data_dir / "warehouse" / "raw").exists()  # it waits before ingest
+                os.killpg(run.proc.pid, sig)
+                rc = run.finish(timeout=120)
+                assert rc != 0
+                assert "stopped while waiting for run f00dcafe" in run.text(), run.text()[-3000:]
+                assert not (data_dir / "warehouse" / "raw").exists()
+        finally:
+            for run in waiting.values():  # a failed assertion leaves no run behind
+                if run.proc.poll() is None:
+                    run.kill()
 
 
 # --- the parts, without Dagster ----------------------------------------------------------------
@@ -154,7 +169,10 @@ def test_the_lock_admits_one_holder_and_the_next_sees_a_crashed_one(tmp_path: Pa
                 order.append("run-2 holds")
         t = threading.Thread(target=second)
         t.start()
-        time.sleep(0.5)
+        # until run-2 has tried the lock and said it waits (a busy machine may take a while)
+        deadline = time.monotonic() + 60
+        while not order and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert order and order[0].startswith("Waiting for run run-1")
         assert "run-2 holds" not in order
         order.append("run-1 ends")

@@ -19,9 +19,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import make_data_dir
+from tests.conftest import copy_estate
 from tests.lake_fixtures import run_dbt
-from tests.pipeline_run import run_pipeline
 
 JAVA_HOME_DEFAULT = "/usr/lib/jvm/java-17-openjdk-amd64"
 
@@ -49,15 +48,17 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tup
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory):
+def both(sample_run, tmp_path_factory: pytest.TempPathFactory):
+    """The session's pipeline run on the 60-rows estate (tests/conftest.py), in a copy of its
+    folder, then the Spark build of the same lake there."""
     if not _java_available():
         pytest.fail("Java is needed for Spark (Debian: openjdk-17-jre-headless)")
+    assert sample_run.success
     mp = pytest.MonkeyPatch()
-    data_dir = make_data_dir(tmp_path_factory.mktemp("spark_estate"), rows=60)
+    data_dir = copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("spark_estate") / "data")
     mp.setenv("SKM_DATA_DIR", str(data_dir))
     mp.setenv("JAVA_HOME", os.environ.get("JAVA_HOME", JAVA_HOME_DEFAULT))
     try:
-        assert run_pipeline().success
         started = time.perf_counter()
         proc = run_dbt(data_dir, "--target", "spark", vars={"spark_export_dir": str(data_dir / "spark" / "export")})
         seconds = time.perf_counter() - started
