@@ -594,32 +594,27 @@ def _bounds(metadata: Any) -> str:
     """Field constraints in words: ' (>= 0, <= 1)'."""
     words = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<", "min_length": "length >=", "max_length": "length <=",
              "pattern": "matching"}
-    found = []
-    for m in metadata:
-        for attr in ("metadata",):  # pydantic groups several constraints in one FieldInfo
-            found += [x for x in getattr(m, attr, []) or []]
-        found.append(m)
+    # inside `X | None`, Annotated carries a FieldInfo whose own .metadata holds the constraints
+    flat = [c for m in metadata for c in (m, *(getattr(m, "metadata", None) or []))]
     parts = [f"{w} `{getattr(m, k)}`" if k == "pattern" else f"{w} {getattr(m, k)}"
-             for m in found for k, w in words.items() if getattr(m, k, None) is not None]
+             for m in flat for k, w in words.items() if getattr(m, k, None) is not None]
     return f" ({', '.join(dict.fromkeys(parts))})" if parts else ""
 
 
 def _rows(prefix: str, model: type[BaseModel]) -> list[tuple[str, str, str]]:
+    """(key, type, default) of the model's fields, a nested block's (or list of blocks') keys after it."""
     import typing
 
     out = []
     for name, info in model.model_fields.items():
         key = f"{prefix}.{name}"
-        default = "required" if info.is_required() else ("none" if info.default in (None, [], "") else
-                                                         f"`{info.default}`" if not isinstance(info.default, BaseModel)
-                                                         else "the defaults")
+        default = ("required" if info.is_required() else "none" if info.default in (None, [], "")
+                   else "the defaults" if isinstance(info.default, BaseModel) else f"`{info.default}`")
         out.append((key, _type_name(info.annotation) + _bounds(info.metadata), default))
-        inner = [a for a in (info.annotation, *typing.get_args(info.annotation))
-                 if isinstance(a, type) and issubclass(a, BaseModel)]
-        if not inner and typing.get_origin(info.annotation) is list:
-            inner = [a for a in typing.get_args(info.annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-        for sub in inner:
-            out += _rows(key + ("[]" if typing.get_origin(info.annotation) is list else ""), sub)
+        is_list = typing.get_origin(info.annotation) is list
+        for sub in (a for a in (info.annotation, *typing.get_args(info.annotation))
+                    if isinstance(a, type) and issubclass(a, BaseModel)):
+            out += _rows(key + ("[]" if is_list else ""), sub)
     return out
 
 

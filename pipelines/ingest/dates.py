@@ -83,11 +83,11 @@ def gather(con: duckdb.DuckDBPyConnection, relation: str, text_sql: str, row_sql
         declared = ", NULL, NULL"
     sql = f"""
         WITH v AS (SELECT {row_sql} AS rn, {text_sql} AS t FROM {relation}),
+        p AS (SELECT rn, t, {parts_sql('t')} AS m FROM v WHERE t IS NOT NULL),
         d AS (
-            SELECT rn, t, regexp_full_match(t, {literal(NUMERIC_DATE)}) AS is_numeric,
-                   TRY_CAST(regexp_extract(t, {literal(NUMERIC_DATE)}, 1) AS INTEGER) AS a,
-                   TRY_CAST(regexp_extract(t, {literal(NUMERIC_DATE)}, 2) AS INTEGER) AS b
-            FROM v WHERE t IS NOT NULL
+            SELECT rn, t, m.first <> '' AS is_numeric,
+                   TRY_CAST(nullif(m.first, '') AS INTEGER) AS a, TRY_CAST(nullif(m.second, '') AS INTEGER) AS b
+            FROM p
         )
         SELECT count(*), count(*) FILTER (WHERE is_numeric),
                count(*) FILTER (WHERE NOT is_numeric AND regexp_matches(t, {literal(ISO_START)})),
@@ -112,6 +112,11 @@ def gather(con: duckdb.DuckDBPyConnection, relation: str, text_sql: str, row_sql
                         declared_read=r[9], first_unread=pair(r[10]))
 
 
+def declared_patterns(declared: tuple[str, ...]) -> tuple[str, ...]:
+    """The strptime patterns of a registry declaration; () for none or for an order keyword."""
+    return declared if declared and declared[0] not in (DAY_FIRST, MONTH_FIRST) else ()
+
+
 def _pattern_order(patterns: tuple[str, ...]) -> str | None:
     """The day/month order a pattern list reads numeric dates in (None: no numeric day and month)."""
     orders = {DAY_FIRST if p.index("%d") < p.index("%m") else MONTH_FIRST
@@ -132,7 +137,7 @@ def decide(ev: DateEvidence, declared: tuple[str, ...], source_code: str) -> Dat
     both = ", ".join(f"{n} date(s) read only {how} (first: {_row(first)})" for n, first, how in (
         (ev.day_first_rows, ev.first_day_first, "day/month"), (ev.month_first_rows, ev.first_month_first, "month/day"))
         if n)
-    patterns = declared if declared and declared[0] not in (DAY_FIRST, MONTH_FIRST) else ()
+    patterns = declared_patterns(declared)
     order = declared[0] if declared and not patterns else _pattern_order(patterns)
     other = {DAY_FIRST: MONTH_FIRST, MONTH_FIRST: DAY_FIRST}.get(order or "")
     proves = {DAY_FIRST: (ev.day_first_rows, ev.first_day_first), MONTH_FIRST: (ev.month_first_rows,

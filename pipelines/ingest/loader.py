@@ -114,8 +114,7 @@ def decide_dates(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView,
     """The file's date decision (pipelines/ingest/dates.py); a FileProblem refuses the file."""
     evidence = dates.gather(con, raw.view, _text(mapping["submitted_at"]), _row_number_sql(raw),
                             header=source.columns.get("submitted_at", "submitted_at"),
-                            patterns=source.date_format if source.date_format[:1] not in (
-                                (dates.DAY_FIRST,), (dates.MONTH_FIRST,)) else ())
+                            patterns=dates.declared_patterns(source.date_format))
     return dates.decide(evidence, source.date_format, source.code)
 
 
