@@ -26,7 +26,7 @@ data: check
 
 # The registry is checked before anything runs: a mistake stops here with file, line, source and key.
 check: install
-	@$(BIN)/python -m pipelines.registry
+	@$(BIN)/skm check
 
 # Every landed semester (PERIODE=2025-S2 for one). A blocked run ends with each blocking gate, its
 # source and periode and the file problems behind it; the whole log is $(DAGSTER_HOME)/last_run.log.

@@ -491,6 +491,26 @@ def load_trust(path: Path) -> TrustConfig:
     )
 
 
+@dataclass(frozen=True)
+class Registry:
+    """The whole registry file, read and validated once: the sources, the gates' thresholds and
+    waivers (`quality:`), the trust rules (`kepercayaan:`). The run context (pipelines/settings.py)
+    holds one and hands it to every step."""
+
+    path: Path
+    sources: tuple[Source, ...]
+    quality: QualityConfig
+    trust: TrustConfig
+
+    def source(self, code: str) -> Source | None:
+        return next((s for s in self.sources if s.code == code), None)
+
+
+def load(path: Path) -> Registry:
+    """Reads and validates `path` (RegistryError names file, line, source and key)."""
+    return Registry(path=path, sources=tuple(load_registry(path)), quality=load_quality(path), trust=load_trust(path))
+
+
 # --- the reference (docs/registry.md) --------------------------------------------------------
 # What each key means and an example. Keys, types and defaults come from the schema above; a key
 # without a line here fails tests/test_registry_reference.py, and so does a stale docs/registry.md.
@@ -637,9 +657,10 @@ def reference_markdown() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m pipelines.registry [FILE]`: check the registry; exit 2 with the errors.
+    """`python -m pipelines.registry [FILE]`: check the registry (default: the repository's
+    data/sources.yml; `skm check` checks the run context's); exit 2 with the errors.
     `--reference` writes docs/registry.md instead."""
-    from pipelines.settings import REPO_ROOT, paths
+    from pipelines.settings import REPO_ROOT
 
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--reference"]:
@@ -647,7 +668,7 @@ def main(argv: list[str] | None = None) -> int:
         target.write_text(reference_markdown(), encoding="utf-8")
         print(f"wrote {target}")
         return 0
-    path = Path(args[0]) if args else paths().registry
+    path = Path(args[0]) if args else REPO_ROOT / "data" / "sources.yml"
     try:
         sources = load_registry(path)
     except RegistryError as exc:

@@ -32,7 +32,8 @@ from pathlib import Path
 from dagster import (ConfigurableResource, DagsterExecutionInterruptedError, DagsterInstance, DagsterRunStatus,
                      InitResourceContext)
 
-from pipelines.settings import Paths, paths
+from pipelines.context import SkmContext
+from pipelines.settings import Paths
 
 _UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)
 
@@ -185,6 +186,7 @@ class RunLock(ConfigurableResource):
     Every asset and check requires it, so a run of any selection (the UI's Materialize button, a
     check re-run, the schedule, the sensor, ``make pipeline``) waits for a running one."""
 
+    skm: SkmContext  # whose data folder
     remind_seconds: float = 60.0
     timeout_seconds: float | None = None  # None: wait until the other run ends, or Ctrl-C
 
@@ -192,6 +194,6 @@ class RunLock(ConfigurableResource):
     def yield_for_execution(self, context: InitResourceContext) -> Iterator[RunLock]:
         run_id = context.run_id or "no-run"
         log = context.log.info if context.log else print
-        with hold_run_lock(paths(), run_id, log, instance=context.instance,
+        with hold_run_lock(self.skm.paths, run_id, log, instance=context.instance,
                            remind_seconds=self.remind_seconds, timeout_seconds=self.timeout_seconds):
             yield self

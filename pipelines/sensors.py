@@ -8,20 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from dagster import DefaultSensorStatus, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from dagster import DefaultSensorStatus, SensorDefinition, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
-from pipelines.ingest.loader import PERIODE_DIR, landed_files
-from pipelines.partitions import partition_key
-from pipelines.registry import Source, load_registry
+from pipelines.context import SkmContext
+from pipelines.ingest.loader import landed_files
+from pipelines.periode import Periode
+from pipelines.registry import Source
 from pipelines.schedules import semester_job
-from pipelines.settings import paths
 
 
-def snapshot(sources: list[Source], data_dir: Path) -> dict[str, str]:
+def snapshot(sources: Iterable[Source], data_dir: Path) -> dict[str, str]:
     """'source/relative path' -> 'size:mtime_ns' for every landed file."""
     out: dict[str, str] = {}
     for s in sources:
@@ -38,7 +38,7 @@ def changed_runs(before: dict[str, str], now: dict[str, str]) -> list[RunRequest
     for k in changed:
         source, rel = k.split("/", 1)
         periode = rel.split("/", 1)[0]
-        if "/" in rel and PERIODE_DIR.match(periode):
+        if "/" in rel and Periode.is_label(periode):
             by_periode[periode].add(source)
     requests = []
     for periode, sources in sorted(by_periode.items()):
@@ -46,21 +46,24 @@ def changed_runs(before: dict[str, str], now: dict[str, str]) -> list[RunRequest
         requests.append(
             RunRequest(
                 run_key=f"files-{periode}-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}",
-                partition_key=partition_key(periode),
+                partition_key=Periode.parse(periode).partition_key,
                 tags={"skm/periode": periode, "skm/sources": ",".join(sorted(sources)), "skm/trigger": "new-file"},
             )
         )
     return requests
 
 
-@sensor(job=semester_job, minimum_interval_seconds=int(os.environ.get("SKM_SENSOR_INTERVAL", "30")),
-        default_status=DefaultSensorStatus.RUNNING,
-        description="Launches the semester of any new or changed file in a source's landing folder.")
-def landing_sensor(context: SensorEvaluationContext):
-    p = paths()
-    now = snapshot(load_registry(p.registry), p.data_dir)
-    before = json.loads(context.cursor) if context.cursor else {}
-    requests = changed_runs(before, now)
-    if not requests:
-        return SkipReason("no new or changed files")
-    return SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))
+def build_landing_sensor(interval_seconds: int) -> SensorDefinition:
+    """The landing sensor, looking every `interval_seconds` (the run context's sensor_interval_seconds)."""
+
+    @sensor(job=semester_job, minimum_interval_seconds=interval_seconds, default_status=DefaultSensorStatus.RUNNING,
+            description="Launches the semester of any new or changed file in a source's landing folder.")
+    def landing_sensor(context: SensorEvaluationContext, skm: SkmContext):
+        now = snapshot(skm.registry.sources, skm.paths.data_dir)
+        before = json.loads(context.cursor) if context.cursor else {}
+        requests = changed_runs(before, now)
+        if not requests:
+            return SkipReason("no new or changed files")
+        return SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))
+
+    return landing_sensor

@@ -1,9 +1,10 @@
-"""Where things live. Every path comes from here so that tests can point a whole run at a
-temporary folder with one environment variable (``SKM_DATA_DIR``)."""
+"""Where things live: the repository's own folders, and the layout of a data folder.
+
+A deployment's data folder and options are the run context (pipelines/context.py), which builds
+``Paths`` for every step; this module reads no environment."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,10 +28,11 @@ UNSUR_KEYS: tuple[str, ...] = (
 @dataclass(frozen=True)
 class Paths:
     data_dir: Path
+    registry_file: Path | None = None  # None: <data_dir>/sources.yml
 
     @property
     def registry(self) -> Path:
-        return Path(os.environ.get("SKM_REGISTRY", self.data_dir / "sources.yml"))
+        return self.registry_file or self.data_dir / "sources.yml"
 
     @property
     def lake(self) -> Path:
@@ -47,6 +49,3 @@ class Paths:
         """The snapshot BI tools read; replaced atomically after the gates pass."""
         return self.data_dir / "published" / "skm.duckdb"
 
-
-def paths() -> Paths:
-    return Paths(Path(os.environ.get("SKM_DATA_DIR", REPO_ROOT / "data")).resolve())

@@ -77,6 +77,7 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     module that goes on from it (reruns, breaks an input, builds on Spark) works on its own copy:
     `copy_estate`. Made once per session: under pytest-xdist the first worker to ask makes it and
     the others wait for it (a file lock in the session's folder)."""
+    from pipelines.context import SkmContext
     from tests.pipeline_run import run_pipeline
 
     root = _shared_root(tmp_path_factory) / "sample_run"
@@ -86,14 +87,9 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
         if not summary.exists():
             shutil.rmtree(root, ignore_errors=True)  # what a failed attempt left
             data_dir = make_data_dir(root, rows=60)
-            mp = pytest.MonkeyPatch()
-            mp.setenv("SKM_DATA_DIR", str(data_dir))
-            mp.setenv("SKM_LAPORAN_PDF", "1")
-            mp.delenv("SKM_REGISTRY", raising=False)
-            try:
-                result = run_pipeline(partitions=("2025-01", "2025-07"))
-            finally:
-                mp.undo()
+            # the run context on this folder, built here: no environment variable involved
+            skm = SkmContext(data_dir=str(data_dir), laporan_pdf=True)
+            result = run_pipeline(partitions=("2025-01", "2025-07"), skm=skm)
             laporan = None
             if result.success:
                 metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata

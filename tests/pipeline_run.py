@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from dagster import DagsterInstance, ExecuteInProcessResult, materialize
+from dagster import DagsterInstance, Definitions, ExecuteInProcessResult, materialize
 
-from pipelines.definitions import defs
+from pipelines.context import SkmContext
+from pipelines.definitions import build_definitions
 from pipelines.partitions import landed_partition_range
-from pipelines.registry import load_registry
-from pipelines.settings import paths
 
 
 def run_pipeline(instance: DagsterInstance | None = None, raise_on_error: bool = False,
-                 partitions: tuple[str, str] | None = None) -> ExecuteInProcessResult:
-    """One run over `partitions` (first, last key), by default every semester that has files."""
+                 partitions: tuple[str, str] | None = None, skm: SkmContext | None = None,
+                 defs: Definitions | None = None) -> ExecuteInProcessResult:
+    """One run over `partitions` (first, last key), by default every semester that has files, in
+    the run context `skm` (by default the one the environment describes), with the code location
+    `defs` (by default built for `skm` now)."""
+    skm = skm or SkmContext.from_env()
     if partitions is None:
-        p = paths()
-        partitions = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in load_registry(p.registry)])
+        p = skm.paths
+        partitions = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in skm.registry.sources])
+    defs = defs or build_definitions(skm)
     assets = list(defs.assets or [])
     checks = list(defs.asset_checks or [])
     return materialize(

@@ -17,9 +17,10 @@ import pytest
 from dagster import AssetKey
 
 from pipelines.quality import gx as g
+from pipelines.context import SkmContext
 from pipelines.quality.gx_checks import GX_CHECKS, describe
 from pipelines.run_lock import RunLock
-from pipelines.settings import EXPECTATIONS_DIR, UNSUR_KEYS
+from pipelines.settings import EXPECTATIONS_DIR, UNSUR_KEYS, Paths
 
 SOURCES = {"dpmptsp_web": "DPMPTSP", "dishub_kiosk": "DISHUB"}
 PERIODE = "2025-S1"
@@ -115,8 +116,7 @@ def build_warehouse(db: Path) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
+def data_dir(tmp_path: Path) -> Path:
     build_warehouse(tmp_path / "warehouse" / "skm.duckdb")
     return tmp_path
 
@@ -250,7 +250,8 @@ def test_missing_mart_is_a_failed_suite_not_a_crash(data_dir: Path):
 def test_check_fails_blocking_with_failures_table_and_report(data_dir: Path):
     mutate(data_dir, BAD_CASES["mutu_E"][0])
     check = next(c for c in GX_CHECKS if c.check_key.name == "gx_marts")
-    result = check(gx=g.GreatExpectationsResource(), run_lock=RunLock())
+    skm = SkmContext(data_dir=str(data_dir))  # the run context on this folder
+    result = check(gx=g.GreatExpectationsResource(), run_lock=RunLock(skm=skm), skm=skm)
     assert result.passed is False
     assert "expect_column_values_to_be_in_set(mutu)" in result.description and "DPMPTSP" in result.description
     table = result.metadata["failures"].value
@@ -265,14 +266,14 @@ def test_report_has_one_section_per_suite_with_failures_and_passes(data_dir: Pat
     mutate(data_dir, BAD_CASES["nilai_ikm_120"][0])
     results = run_all(data_dir)
     for r in results.values():
-        path = g.record_result(r, suites=tuple(results))
+        path = g.record_result(r, g.reports_dir(Paths(data_dir)), suites=tuple(results))
     page = path.read_text()
-    assert path == g.report_path()
+    assert path == g.report_path(Paths(data_dir))
     for name in results:
         assert f'<h2 id="{name}">' in page
     assert page.count('<span class="badge fail">FAILED</span>') >= 2  # the page and the marts suite
     assert "120" in page and "DISHUB" in page
     assert "<script" not in page and "http" not in page  # self-contained
     # the stored result round-trips, so a later check can re-render the page
-    stored = g.reports_dir() / "gx" / "marts.json"
+    stored = g.reports_dir(Paths(data_dir)) / "gx" / "marts.json"
     assert g.SuiteResult.from_json(stored.read_text()).failures

@@ -10,23 +10,26 @@ from zoneinfo import ZoneInfo
 import pytest
 from dagster import SkipReason, build_schedule_context, build_sensor_context
 
-from pipelines.partitions import partition_key, periode_label, semester_partitions
+from pipelines.context import SkmContext
+from pipelines.partitions import semester_partitions
+from pipelines.periode import Periode
 from pipelines.schedules import (
+    build_refresh_schedule,
     closed_semester_key,
     running_semester_key,
-    running_semester_refresh,
     semester_close_schedule,
 )
-from pipelines.sensors import changed_runs, landing_sensor
+from pipelines.sensors import build_landing_sensor, changed_runs
 
 WITA = ZoneInfo("Asia/Makassar")
 
 
 def test_partition_keys_and_labels():
-    assert periode_label("2025-07") == "2025-S2" and periode_label("2025-01") == "2025-S1"
-    assert partition_key("2025-S2") == "2025-07"
+    assert str(Periode.from_partition_key("2025-07")) == "2025-S2"
+    assert str(Periode.from_partition_key("2025-01")) == "2025-S1"
+    assert Periode.parse("2025-S2").partition_key == "2025-07"
     with pytest.raises(ValueError):
-        periode_label("2025-03")
+        Periode.from_partition_key("2025-03")
     keys = semester_partitions.get_partition_keys(current_time=dt.datetime(2025, 11, 28, tzinfo=WITA))
     assert keys[-2:] == ["2025-01", "2025-07"]  # the running semester is a partition (end_offset=1)
     w = semester_partitions.time_window_for_partition_key("2025-07")
@@ -52,7 +55,7 @@ def test_semester_close_schedule_requests_the_semester_just_closed():
 
 def test_refresh_schedule_requests_the_running_semester():
     ctx = build_schedule_context(scheduled_execution_time=dt.datetime(2025, 9, 15, 6, 0, tzinfo=WITA))
-    req = running_semester_refresh(ctx)
+    req = build_refresh_schedule(SkmContext().refresh_cron)(ctx)
     assert req.partition_key == "2025-07"
     assert req.run_key.startswith("refresh-2025-07-")
 
@@ -74,19 +77,20 @@ def _registry(tmp_path: Path) -> None:
     )
 
 
-def test_landing_sensor_launches_new_and_changed_files_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
+def test_landing_sensor_launches_new_and_changed_files_once(tmp_path: Path):
+    landing_sensor = build_landing_sensor(30)
+    resources = {"skm": SkmContext(data_dir=str(tmp_path))}  # the run context on this folder
     _registry(tmp_path)
     f = tmp_path / "raw/kel_a/2025-S2/export.csv"
     f.parent.mkdir(parents=True)
     f.write_text("a\n1\n")
-    first = landing_sensor(build_sensor_context(cursor=None))
+    first = landing_sensor(build_sensor_context(cursor=None, resources=resources))
     assert [r.partition_key for r in first.run_requests] == ["2025-07"]
-    second = landing_sensor(build_sensor_context(cursor=first.cursor))
+    second = landing_sensor(build_sensor_context(cursor=first.cursor, resources=resources))
     assert isinstance(second, SkipReason)  # already seen: no new run
     f.write_text("a\n1\n2\n")
     os.utime(f, ns=(1, 2_000_000_000_000_000_000))
-    third = landing_sensor(build_sensor_context(cursor=first.cursor))
+    third = landing_sensor(build_sensor_context(cursor=first.cursor, resources=resources))
     assert [r.partition_key for r in third.run_requests] == ["2025-07"]
 
 
@@ -103,6 +107,6 @@ def test_the_dbt_resource_starts_no_process_before_dbt_itself(monkeypatch):
         raise AssertionError(f"started a process: {args}")
 
     monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
-    dbt = build_resources()["dbt"]
+    dbt = build_resources(SkmContext())["dbt"]
     assert str(dbt._cli_version) == importlib.metadata.version("dbt-core")
     assert dbt._initialize_dbt_core_adapter(["build"]) is None

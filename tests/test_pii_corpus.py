@@ -202,17 +202,14 @@ def test_the_patterns_suit_both_engines_and_their_one_home():
         assert "disamarkan]'" not in (macros / f).read_text()  # no replacement text written in a macro
 
 
-def test_the_gate_blocks_an_unmasked_phone_in_saran_and_names_it(tmp_path, monkeypatch):
+def test_the_gate_blocks_an_unmasked_phone_in_saran_and_names_it(tmp_path):
     """A warehouse whose marts.saran holds a phone number in free text that masking missed: the
     Dagster check fails and names saran.saran and the shape; masked texts pass."""
     from types import SimpleNamespace
 
-    from dagster import DagsterInstance
-
+    from pipelines.context import SkmContext
     from pipelines.quality.checks import no_personal_data_in_marts, personal_data_in_marts
 
-    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("SKM_REGISTRY", raising=False)
     (tmp_path / "warehouse").mkdir()
     db = tmp_path / "warehouse" / "skm.duckdb"
     with duckdb.connect(str(db)) as con:
@@ -225,9 +222,10 @@ def test_the_gate_blocks_an_unmasked_phone_in_saran_and_names_it(tmp_path, monke
 
     with duckdb.connect(str(db)) as con:
         con.execute("INSERT INTO marts.saran VALUES ('2025-S1', 'RSUD', 'Hubungi saya di (0812) 3456-7890', false)")
-    # the check's own function; what it reads of its context is the instance and the run id (a run
-    # unknown to the instance: every semester is scanned)
-    context = SimpleNamespace(instance=DagsterInstance.ephemeral(), run=SimpleNamespace(run_id="no-such-run"))
+    # the check's own function; what it reads of its context is the run context and the run id (a
+    # run that built nothing here: every semester is scanned)
+    context = SimpleNamespace(resources=SimpleNamespace(skm=SkmContext(data_dir=str(tmp_path))),
+                              run=SimpleNamespace(run_id="no-such-run"))
     result = no_personal_data_in_marts.op.compute_fn.decorated_fn(context)
     assert not result.passed
     assert "saran.saran (phone-shaped value)" in result.description

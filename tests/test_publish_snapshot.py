@@ -76,9 +76,8 @@ def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir, sample
     """A semester run replaces its semesters' rows in a copy of the published file. The result
     must be the file a full copy of the warehouse gives, and stay readable by DuckDB 1.4."""
     from pipelines.publish.snapshot import publish_snapshot
-    from pipelines.registry import load_registry
-    from pipelines.settings import paths
-    from pipelines.transform.assets import mart_asset_keys
+    from pipelines.context import SkmContext
+    from pipelines.transform.manifest import mart_asset_keys
     from tests.bi_clients import duckdb_client, read_with
 
     # the session's run on a new warehouse (every semester, a full copy), in a copy of its folder
@@ -89,18 +88,19 @@ def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir, sample
     before = dict(_rows(published, responden))
 
     # an OPD re-exports 2025-S2 with ten rows fewer
-    csv = next(f for s in load_registry(paths().registry)
+    skm = SkmContext(data_dir=str(data_dir))
+    csv = next(f for s in skm.registry.sources
                for f in sorted((s.landing_dir(data_dir) / "2025-S2").glob("*.csv")))
     lines = csv.read_text(encoding="utf-8").splitlines(keepends=True)
     csv.write_text("".join(lines[:-10]), encoding="utf-8")
-    result = run_pipeline(partitions=("2025-07", "2025-07"))
+    result = run_pipeline(partitions=("2025-07", "2025-07"), skm=skm)
     assert result.success
     [event] = [e for e in result.get_asset_materialization_events()
                if e.asset_key.to_user_string() == "published_warehouse"]
     assert event.materialization.metadata["semesters_replaced"].value == "2025-S2"
 
     full = tmp_path / "full.duckdb"
-    publish_snapshot(paths().warehouse, full, [k.path[-1] for k in mart_asset_keys()])
+    publish_snapshot(skm.paths.warehouse, full, [k.path[-1] for k in mart_asset_keys()])
     compared = 0
     for table in _rows(full, "SELECT table_name FROM information_schema.tables WHERE table_name <> '_published'"):
         table = table[0]

@@ -13,9 +13,9 @@ import duckdb
 import pytest
 from dagster import DagsterEventType, DagsterInstance
 
-from pipelines.partitions import landed_partition_range, periode_label
-from pipelines.registry import load_registry
-from pipelines.settings import paths
+from pipelines.context import SkmContext
+from pipelines.partitions import landed_partition_range
+from pipelines.periode import Periode
 from tests.conftest import copy_estate
 from tests.pipeline_run import run_pipeline
 
@@ -124,9 +124,11 @@ def test_a_warning_does_not_block_and_is_published(estate: Path):
 def test_publishing_alone_is_refused(estate: Path):
     from dagster import materialize
 
-    from pipelines.definitions import defs
-    from pipelines.publish.assets import published_warehouse
+    from pipelines.context import SkmContext
+    from pipelines.definitions import build_definitions
 
+    defs = build_definitions(SkmContext(data_dir=str(estate)))
+    published_warehouse = next(a for a in defs.assets if a.key.to_user_string() == "published_warehouse")
     published = estate / "published" / "skm.duckdb"
     before = sha(published)
     result = materialize([published_warehouse], resources=defs.resources, instance=DagsterInstance.ephemeral(),
@@ -138,7 +140,7 @@ def test_publishing_alone_is_refused(estate: Path):
     assert sha(published) == before
 
 
-def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
+def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path):
     """The gate itself, on a warehouse built by hand: an e-mail in one mart's text column and a
     column named like personal data are each named; a clean mart passes."""
     from pipelines.quality.checks import personal_data_in_marts
@@ -148,7 +150,6 @@ def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
             findings, _ = personal_data_in_marts(con, periodes)
         return findings
 
-    monkeypatch.setenv("SKM_DATA_DIR", str(tmp_path))
     (tmp_path / "warehouse").mkdir()
     with duckdb.connect(str(tmp_path / "warehouse" / "skm.duckdb")) as con:
         con.execute("CREATE SCHEMA marts")
@@ -171,12 +172,13 @@ def test_personal_data_in_a_mart_blocks_and_is_named(tmp_path, monkeypatch):
 
 
 def test_a_semester_run_scans_only_its_semesters_for_personal_data(estate: Path):
-    """The dbt asset tags the run with the semesters it rebuilt; the PII gate scans those rows of
+    """The dbt step's build plan records the semesters it rebuilt; the PII gate scans those rows of
     the marts. The estate's first run built a new warehouse: every semester."""
-    p = paths()
-    first, last = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in load_registry(p.registry)])
+    skm = SkmContext(data_dir=str(estate))
+    p = skm.paths
+    first, last = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in skm.registry.sources])
     assert first != last
-    result = run_pipeline(partitions=(last, last))
+    result = run_pipeline(partitions=(last, last), skm=skm)
     assert result.success
     scan = next(e for e in result.get_asset_check_evaluations() if e.check_name == "no_personal_data_in_marts")
-    assert scan.metadata["scope"].value == f"semesters {periode_label(last)}", scan.metadata
+    assert scan.metadata["scope"].value == f"semesters {Periode.from_partition_key(last)}", scan.metadata

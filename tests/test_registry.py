@@ -101,14 +101,21 @@ def test_the_code_location_does_not_load_with_a_broken_registry(tmp_path: Path):
     assert not (tmp_path / "warehouse").exists()
 
 
-def test_a_pipeline_run_with_a_broken_registry_ingests_nothing(tmp_path: Path, use_data_dir):
+def test_a_pipeline_run_with_a_broken_registry_ingests_nothing(tmp_path: Path):
+    """The registry broken after the code location loaded (a `dagster dev` left running): the run
+    stops at ingest with the message. (A code location loaded with it broken does not load at all:
+    test_the_code_location_does_not_load_with_a_broken_registry.)"""
+    from pipelines.context import SkmContext
+    from pipelines.definitions import build_definitions
     from tests.conftest import make_data_dir
     from tests.pipeline_run import run_pipeline
 
-    data_dir = use_data_dir(make_data_dir(tmp_path / "data", rows=20))
+    data_dir = make_data_dir(tmp_path / "data", rows=20)
+    skm = SkmContext(data_dir=str(data_dir))
+    defs = build_definitions(skm)
     reg = data_dir / "sources.yml"
     reg.write_text(reg.read_text().replace("    sheet: Data", "    sheeet: Data"))
-    result = run_pipeline(partitions=("2025-01", "2025-07"))
+    result = run_pipeline(partitions=("2025-01", "2025-07"), skm=skm, defs=defs)
     assert not result.success
     assert not (data_dir / "warehouse" / "raw" / "ingest_files.parquet").exists()
     failure = next(e for e in result.all_events if e.is_step_failure)

@@ -19,7 +19,7 @@
 {%- endmacro %}
 
 {% macro spark__create_raw_tables() -%}
-    {%- set lake = env_var('SKM_DATA_DIR', '../data') ~ '/warehouse/raw' -%}
+    {%- set lake = var('data_dir', env_var('SKM_DATA_DIR', '../data')) ~ '/warehouse/raw' -%}
     {%- do run_query('create database if not exists raw') -%}
     {%- for name, path, recursive in [('responses', lake ~ '/responses', true),
                                       ('ingest_files', lake ~ '/ingest_files.parquet', false),

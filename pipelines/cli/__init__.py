@@ -17,7 +17,7 @@ from pathlib import Path
 
 import click
 
-from pipelines.settings import paths
+from pipelines.context import SkmContext
 
 
 @click.group(help="SKM warehouse: check the registry, run the pipeline, onboard a source.")
@@ -30,7 +30,7 @@ def main() -> None:
 def check(registry: Path | None) -> None:
     from pipelines.registry import main as check_registry
 
-    sys.exit(check_registry([str(registry)] if registry else []))
+    sys.exit(check_registry([str(registry or SkmContext.from_env().paths.registry)]))
 
 
 @main.command(help="Run the pipeline through Dagster for every landed semester, or one.")
@@ -51,7 +51,7 @@ def check_source(code: str, file: Path, periode: str | None) -> None:
     from pipelines.registry import RegistryError
 
     try:
-        result = dry_run(paths().registry, code, file, periode)
+        result = dry_run(SkmContext.from_env().paths.registry, code, file, periode)
     except RegistryError as exc:
         click.echo(f"The source registry has errors:\n{exc}", err=True)
         sys.exit(2)

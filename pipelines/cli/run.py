@@ -11,9 +11,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from pipelines.partitions import landed_partition_range, partition_key
-from pipelines.registry import RegistryError, load_registry
-from pipelines.settings import REPO_ROOT, paths
+from pipelines.context import SkmContext
+from pipelines.partitions import landed_partition_range
+from pipelines.periode import Periode
+from pipelines.registry import RegistryError
+from pipelines.settings import REPO_ROOT
 
 
 def dagster_home() -> Path:
@@ -27,10 +29,11 @@ def dagster_home() -> Path:
 def partition_range(periode: str | None) -> str:
     """Dagster's --partition-range: one semester, or every semester with a landed file."""
     if periode:
-        key = partition_key(periode)
+        key = Periode.parse(periode).partition_key
         return f"{key}...{key}"
-    p = paths()
-    found = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in load_registry(p.registry)])
+    skm = SkmContext.from_env()
+    p = skm.paths
+    found = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in skm.registry.sources])
     if found is None:
         raise SystemExit(f"No landed file under any source's landing folder in {p.data_dir}: land an export in "
                          "<landing>/<YYYY-S1|YYYY-S2>/ first.")
@@ -78,4 +81,4 @@ def explain(home: Path, started: dt.datetime) -> list[str]:
         if created is None or created < started - dt.timedelta(seconds=5):
             tail = (home / "last_run.log").read_text(errors="replace").splitlines()[-15:]
             return ["The run did not start; the end of its log:", *("    " + t for t in tail)]
-        return why_run_stopped(instance, records[0].dagster_run.run_id, paths().lake)
+        return why_run_stopped(instance, records[0].dagster_run.run_id, SkmContext.from_env().paths.lake)

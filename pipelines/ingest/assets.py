@@ -15,8 +15,8 @@ from dagster import (
 
 from pipelines.ingest.loader import IngestResult, ingest
 from pipelines.partitions import periodes_of, semester_partitions
-from pipelines.registry import load_registry
-from pipelines.settings import paths
+from pipelines.context import SkmContext
+from pipelines.run_lock import RunLock
 
 RAW_RESPONSES = AssetKey(["raw", "responses"])
 RAW_INGEST_FILES = AssetKey(["raw", "ingest_files"])
@@ -63,12 +63,11 @@ def _metadata(result: IngestResult) -> dict:
     ],
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    required_resource_keys={"run_lock"},
 )
-def raw_lake(context: AssetExecutionContext):
+def raw_lake(context: AssetExecutionContext, skm: SkmContext, run_lock: RunLock):  # noqa: ARG001 - held
     """Reads the landing folders of the run's semesters; new or changed files only (by sha256)."""
-    p = paths()
-    sources = load_registry(p.registry)
+    p = skm.paths
+    sources = list(skm.registry.sources)
     periodes = periodes_of(context.partition_key_range)
     context.log.info(f"Ingesting {', '.join(periodes)}")
     result = ingest(sources, p.data_dir, p.lake, periodes=periodes)

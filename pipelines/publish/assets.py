@@ -1,33 +1,46 @@
 """The publish stage in Dagster. It depends on every mart, so Dagster runs it only after dbt has
 built and tested them; a failing blocking check upstream skips it and the old file stays."""
 
+from collections.abc import Sequence
 from dataclasses import asdict
 
-from dagster import AssetExecutionContext, BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset
+from dagster import (AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure, MaterializeResult,
+                     MetadataValue, asset)
 
-from pipelines.partitions import built_periodes, semester_partitions
+from pipelines.context import SkmContext
+from pipelines.run_lock import RunLock
+from pipelines.partitions import semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
-from pipelines.settings import paths
-from pipelines.transform.generation import not_built_by
-from pipelines.transform.assets import mart_asset_keys, mart_periode_keys
-
-MART_KEYS = mart_asset_keys()
+from pipelines.transform.generation import built_in_run, not_built_by
 
 
-@asset(
-    group_name="publish",
-    deps=MART_KEYS,
-    # Partitioned like its inputs so one run can write, audit and publish a semester; the file it
-    # writes always holds every semester.
-    partitions_def=semester_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    required_resource_keys={"run_lock"},
-    description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
-                "swapped in atomically.",
-)
-def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    gates = gate_results(context.instance, context.run.run_id)
+def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[str, str]) -> AssetsDefinition:
+    """The publish asset over the marts the manifest lists (transform/manifest.py), built once by
+    the code location."""
+    tables = [k.path[-1] for k in mart_keys]
+
+    @asset(
+        group_name="publish",
+        deps=list(mart_keys),
+        # Partitioned like its inputs so one run can write, audit and publish a semester; the file it
+        # writes always holds every semester.
+        partitions_def=semester_partitions,
+        backfill_policy=BackfillPolicy.single_run(),
+        description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
+                    "swapped in atomically.",
+    )
+    def published_warehouse(context: AssetExecutionContext, skm: SkmContext,
+                            run_lock: RunLock) -> MaterializeResult:  # noqa: ARG001 - held
+        return _publish(context, skm, tables, mart_periode_keys)
+
+    return published_warehouse
+
+
+def _publish(context: AssetExecutionContext, skm: SkmContext, tables: list[str],
+             periode_keys: dict[str, str]) -> MaterializeResult:
+    # every gate of the job (its asset graph holds the whole code location), run or not
+    gates = gate_results(context.instance, context.run.run_id, context.job_def.asset_layer.asset_graph)
     problems = unpassed_gates(gates)
     if problems:
         raise Failure(
@@ -35,23 +48,22 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
             + "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else ""),
             metadata={"gates_not_passed": MetadataValue.md("\n".join(f"- {p}" for p in problems))},
         )
-    p = paths()
+    p = skm.paths
     # The gates above are this run's; the warehouse must be the one they audited: built to the
     # end by this run's dbt step (the run lock keeps other writers out; this says so if not).
     moved = not_built_by(p, context.run.run_id)
     if moved:
         raise Failure(description=f"Not published: {moved}. The published file is unchanged.")
-    tables = [k.path[-1] for k in MART_KEYS]
     warnings = [g for g in gates if g.status == "failed" and not g.blocking]
     for w in warnings:
         context.log.warning(f"Published with a warning: {w.asset}:{w.gate}: {w.description}")
     # A semester run replaces its semesters' rows in a copy of the published file; a plain build
     # (or a publish without dbt in the run) copies every mart.
-    periodes = built_periodes(context.instance, context.run.run_id)
+    periodes = built_in_run(p, context.run.run_id)
     replaced = ", ".join(periodes) if periodes and p.published.exists() else "all (full copy)"
     counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id,
                               extra_tables={"quality_gates": [asdict(g) for g in gates]},
-                              periodes=periodes, periode_keys=mart_periode_keys())
+                              periodes=periodes, periode_keys=periode_keys)
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(p.published)),

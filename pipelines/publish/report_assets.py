@@ -22,7 +22,8 @@ from dagster import (
 from pipelines.partitions import periodes_of, semester_partitions
 from pipelines.publish.exports import write_exports_from, xlsx_path
 from pipelines.publish.report.build import build_reports_from
-from pipelines.settings import paths
+from pipelines.context import SkmContext
+from pipelines.run_lock import RunLock
 
 
 @asset(
@@ -30,12 +31,12 @@ from pipelines.settings import paths
     deps=[AssetKey("published_warehouse")],
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
-    required_resource_keys={"run_lock"},
     description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed) and the "
                 "exports of the published tables (Parquet, XLSX), all read from data/published/skm.duckdb.",
 )
-def laporan_skm(context: AssetExecutionContext) -> MaterializeResult:
-    p = paths()
+def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
+                run_lock: RunLock) -> MaterializeResult:  # noqa: ARG001 - held
+    p = skm.paths
     if not p.published.exists():
         raise Failure(description=f"No published file at {p.published}: publish (published_warehouse) first.")
     periodes = periodes_of(context.partition_key_range)

@@ -7,7 +7,7 @@ import sys
 import duckdb
 
 from pipelines.publish.trust_summary import render as render_trust
-from pipelines.settings import paths
+from pipelines.context import SkmContext
 
 
 def render(con: duckdb.DuckDBPyConnection) -> str:
@@ -31,7 +31,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def main() -> int:
-    published = paths().published
+    published = SkmContext.from_env().paths.published
     if not published.exists():
         print(f"No published file at {published}: run `make demo` (or the pipeline) first.", file=sys.stderr)
         return 1

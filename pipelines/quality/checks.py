@@ -10,16 +10,15 @@ from collections.abc import Iterator
 import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
-from pipelines.partitions import built_periodes
 from pipelines.pii import any_shape_pattern, shape_patterns
-from pipelines.registry import PII_FIELDS, load_quality, load_registry, load_trust
+from pipelines.registry import PII_FIELDS
 from pipelines.quality.warehouse import warehouse
-from pipelines.settings import paths
+from pipelines.transform.generation import built_in_run
 from pipelines.sql import ident
-from pipelines.transform.assets import mart_key
+from pipelines.transform.manifest import mart_key
 
 # Every gate reads the working warehouse: it runs under the run lock (pipelines/run_lock.py).
-RUN_LOCK = {"run_lock"}
+RUN_LOCK = {"run_lock", "skm"}
 
 # Column names that would mean personal data got through, and value shapes of the same.
 PII_COLUMN_NAMES = {*PII_FIELDS, "respondent_hash", "telepon", "phone", "nama_responden", "no_telp"}
@@ -40,8 +39,9 @@ def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
 
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
              description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
-def reconciliation_holds() -> AssetCheckResult:
-    with warehouse() as con:
+def reconciliation_holds(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
+    with warehouse(skm.paths) as con:
         bad = con.execute(
             "SELECT source_code, periode_declared, file_name, rows_read, rows_used, rows_quarantined, rows_duplicate "
             "FROM marts.reconciliation WHERE NOT is_balanced ORDER BY 1, 2, 3"
@@ -66,10 +66,11 @@ def _waivers_text(applied: list[tuple[str, str, str]]) -> str:
                          "source's own quality: block, else the registry's): a burst of unknown labels is how a "
                          "mis-mapped source shows up. A waiver (quality.waivers, gate "
                          "quarantine_rate_under_threshold) lifts it for one source and periode.")
-def quarantine_rate_under_threshold() -> AssetCheckResult:
+def quarantine_rate_under_threshold(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
     gate = "quarantine_rate_under_threshold"
-    q = load_quality(paths().registry)
-    with warehouse() as con:
+    q = skm.registry.quality
+    with warehouse(skm.paths) as con:
         rates = con.execute(
             """
             SELECT source_code, periode_declared, sum(rows_read) AS rows_read, sum(rows_quarantined) AS quarantined,
@@ -130,12 +131,12 @@ def expected_periodes(sources: list, published: list[str], delivered: dict[str, 
                          "first periode on (its first_periode, else its first delivered file), unless waived "
                          "in quality.waivers (gate every_source_delivered). A delivered but unreadable file is "
                          "named with its problem.")
-def every_source_delivered() -> AssetCheckResult:
+def every_source_delivered(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
     gate = "every_source_delivered"
-    p = paths()
-    sources = load_registry(p.registry)
-    q = load_quality(p.registry)
-    with warehouse() as con:
+    sources = skm.registry.sources
+    q = skm.registry.quality
+    with warehouse(skm.paths) as con:
         published = [r[0] for r in con.execute("SELECT DISTINCT periode FROM marts.ikm_opd ORDER BY 1").fetchall()]
         files = con.execute(
             "SELECT source_code, periode_declared, status, message, rows_read FROM marts.ingest_files "
@@ -187,8 +188,9 @@ def every_source_delivered() -> AssetCheckResult:
                          "e-mail, phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a semester run: in the rows of "
                          "the semesters dbt rebuilt in the run).")
 def no_personal_data_in_marts(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    periodes = built_periodes(context.instance, context.run.run_id)
-    with warehouse() as con:
+    skm = context.resources.skm
+    periodes = built_in_run(skm.paths, context.run.run_id)
+    with warehouse(skm.paths) as con:
         findings, columns = personal_data_in_marts(con, periodes)
     scope = "every semester" if periodes is None else "semesters " + ", ".join(periodes)
     return AssetCheckResult(
@@ -246,13 +248,14 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
 @asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=False,
              description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
                          "the previous semester. Shown, carried into the marts; does not block.")
-def index_change_within_bounds() -> AssetCheckResult:
-    q = load_quality(paths().registry)
+def index_change_within_bounds(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
+    q = skm.registry.quality
     # an OPD's limit: its sources' own max_index_change (the most lenient of them), else the registry's
     limits: dict[str, float] = {}
-    for s in load_registry(paths().registry):
+    for s in skm.registry.sources:
         limits[s.opd_kode] = max(limits.get(s.opd_kode, 0.0), q.threshold("max_index_change", s.code))
-    with warehouse() as con:
+    with warehouse(skm.paths) as con:
         moved = con.execute(
             """
             WITH o AS (
@@ -280,8 +283,9 @@ def index_change_within_bounds() -> AssetCheckResult:
              description="Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the "
                          "Krejcie & Morgan minimum for its population; also counts the units of unknown population "
                          "and the published indices whose 95 % interval crosses a mutu boundary. Does not block.")
-def sample_below_krejcie_morgan() -> AssetCheckResult:
-    with warehouse() as con:
+def sample_below_krejcie_morgan(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
+    with warehouse(skm.paths) as con:
         short = con.execute(
             "SELECT periode, level, opd_kode, jenis_layanan, populasi, sampel_minimum, jumlah_responden "
             "FROM marts.kecukupan_sampel WHERE status = 'kurang' ORDER BY periode, opd_kode, level, jenis_layanan"
@@ -323,9 +327,10 @@ def sample_below_krejcie_morgan() -> AssetCheckResult:
                          "by more than kepercayaan.max_marked_effect points, or change its mutu. The policy "
                          "(kepercayaan.kebijakan_ditandai) decides what is published; both values are in "
                          "ikm_sensitivitas. Does not block.")
-def marked_submissions_effect() -> AssetCheckResult:
-    limit = load_trust(paths().registry).max_marked_effect
-    with warehouse() as con:
+def marked_submissions_effect(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    skm = context.resources.skm
+    limit = skm.registry.trust.max_marked_effect
+    with warehouse(skm.paths) as con:
         rules = con.execute("SELECT kode_aturan, count(*) FROM marts.respons_ditandai GROUP BY 1 ORDER BY 1").fetchall()
         rows = con.execute(
             "SELECT periode, level, opd_kode, jumlah_responden, jumlah_ditandai, nilai_ikm_semua, "

@@ -10,7 +10,6 @@ from pathlib import Path
 import duckdb
 from dagster import DagsterEventType, DagsterInstance
 
-from pipelines.quality.gates import gate_results
 
 # Check metadata worth showing under a failed gate (markdown tables that name rows and files).
 DETAIL_KEYS = ("missing", "sample_offending_rows", "unbalanced_files", "findings")
@@ -46,10 +45,11 @@ def why_run_stopped(instance: DagsterInstance, run_id: str, lake: Path) -> list[
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.event_specific_data
         evaluations[(evaluation.asset_check_key.asset_key.to_user_string(), evaluation.asset_check_key.name)] = evaluation
-    blocked = [g for g in gate_results(instance, run_id) if g.blocking and g.status == "failed"]
-    for g in blocked:
-        lines.append(f"BLOCKED by {g.gate} ({g.asset}): {g.description or 'failed'}")
-        metadata = evaluations[(g.asset, g.gate)].metadata
+    # the run's own evaluations say whether each check was blocking: no code location needed here
+    blocked = sorted(k for k, e in evaluations.items() if e.blocking and not e.passed)
+    for asset, gate in blocked:
+        lines.append(f"BLOCKED by {gate} ({asset}): {evaluations[(asset, gate)].description or 'failed'}")
+        metadata = evaluations[(asset, gate)].metadata
         for key in DETAIL_KEYS:
             value = metadata.get(key)
             text = str(getattr(value, "value", value) or "") if value is not None else ""

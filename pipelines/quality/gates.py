@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster import AssetCheckKey, DagsterEventType, DagsterInstance
+from typing import TYPE_CHECKING
+
+from dagster import DagsterEventType, DagsterInstance
 
 from pipelines.quality.checks import PIPELINE_CHECKS
 from pipelines.quality.gx_checks import GX_CHECKS
-from pipelines.transform.assets import skm_dbt_models
+
+if TYPE_CHECKING:  # the execution context's repository_def.asset_graph
+    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 ASSET_CHECKS = [*PIPELINE_CHECKS, *GX_CHECKS]
 
@@ -30,18 +34,11 @@ class GateResult:
     waivers: str | None = None  # the registry's waivers this gate applied: "source periode: reason; ..."
 
 
-def _all_specs():
-    return [*skm_dbt_models.check_specs, *(s for c in ASSET_CHECKS for s in c.check_specs)]
-
-
-def blocking_check_keys() -> list[AssetCheckKey]:
-    return sorted({s.key for s in _all_specs() if s.blocking}, key=lambda k: k.to_user_string())
-
-
-def gate_results(instance: DagsterInstance, run_id: str) -> list[GateResult]:
-    """Every gate's outcome in run `run_id`, read from that run's own events: another run that
+def gate_results(instance: DagsterInstance, run_id: str, asset_graph: AssetGraph) -> list[GateResult]:
+    """Every gate of the code location (`asset_graph`: the dbt tests, the Dagster checks, the GX
+    suites) with its outcome in run `run_id`, read from that run's own events: another run that
     evaluated the same checks meanwhile must not count for (or against) this one."""
-    specs = {s.key: s for s in _all_specs()}
+    specs = {key: asset_graph.get_check_spec(key) for key in asset_graph.asset_check_keys}
     evaluations = {}
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.event_specific_data

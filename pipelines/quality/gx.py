@@ -42,7 +42,7 @@ import duckdb
 import pandas as pd
 from dagster import ConfigurableResource
 
-from pipelines.settings import EXPECTATIONS_DIR, paths
+from pipelines.settings import EXPECTATIONS_DIR, Paths
 
 if TYPE_CHECKING:
     from great_expectations.core.batch_definition import BatchDefinition
@@ -477,12 +477,12 @@ def validate_suite(suite: SuiteFile, con: duckdb.DuckDBPyConnection) -> SuiteRes
 # ---------------------------------------------------------------- report
 
 
-def reports_dir() -> Path:
-    return paths().data_dir / "warehouse" / "reports"
+def reports_dir(p: Paths) -> Path:
+    return p.data_dir / "warehouse" / "reports"
 
 
-def report_path() -> Path:
-    return reports_dir() / "validation.html"
+def report_path(p: Paths) -> Path:
+    return reports_dir(p) / "validation.html"
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -506,11 +506,10 @@ def _locked(lock_file: Path) -> Iterator[None]:
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def record_result(result: SuiteResult, suites: Sequence[str] | None = None, directory: Path | None = None) -> Path:
+def record_result(result: SuiteResult, directory: Path, suites: Sequence[str] | None = None) -> Path:
     """Store one suite's result and re-render the page from the latest result of every suite
     (``suites``: the ones that still exist), so the page covers the whole run however the checks
     were scheduled."""
-    directory = directory or reports_dir()
     store = directory / "gx"
     with _locked(directory / ".validation.lock"):
         _atomic_write(store / f"{result.suite}.json", result.to_json())

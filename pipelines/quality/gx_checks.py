@@ -25,9 +25,11 @@ from pipelines.quality.gx import (
     fmt_value,
     load_suite,
     record_result,
+    reports_dir,
     suite_paths,
 )
-from pipelines.settings import EXPECTATIONS_DIR, paths
+from pipelines.context import SkmContext
+from pipelines.settings import EXPECTATIONS_DIR
 
 _SHOWN_FAILURES = 5  # in the one-line description; the metadata table has them all
 _SHOWN_ROWS = 3  # offending rows per failure in the description
@@ -93,11 +95,12 @@ def build_gx_check(path: Path, known_suites: tuple[str, ...] = ()) -> AssetCheck
         description=f"Great Expectations suite expectations/{path.name} on the {suite.dataset} profile. "
                     f"{suite.description}",
     )
-    def _gx_check(gx: GreatExpectationsResource, run_lock: RunLock) -> AssetCheckResult:  # noqa: ARG001 - held
+    def _gx_check(gx: GreatExpectationsResource, run_lock: RunLock,  # noqa: ARG001 - held
+                  skm: SkmContext) -> AssetCheckResult:
         current = load_suite(path)  # the file as it is now: rules edited since load apply
-        with warehouse() as con:
+        with warehouse(skm.paths) as con:
             result = gx.validate(current, con)
-        report = record_result(result, suites=known_suites or None)
+        report = record_result(result, reports_dir(skm.paths), suites=known_suites or None)
         return AssetCheckResult(
             passed=result.success,
             description=describe(result),

@@ -1,5 +1,4 @@
-"""The working warehouse, opened read-only, for every gate. Kept apart from the check modules so
-that importing it never pulls in the dbt assets (which run `dbt parse` at import)."""
+"""The working warehouse, opened read-only, for every gate."""
 
 from __future__ import annotations
 
@@ -8,12 +7,12 @@ from contextlib import contextmanager
 
 import duckdb
 
-from pipelines.settings import paths
+from pipelines.settings import Paths
 
 
 @contextmanager
-def warehouse() -> Iterator[duckdb.DuckDBPyConnection]:
-    con = duckdb.connect(str(paths().warehouse), read_only=True)
+def warehouse(p: Paths) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(p.warehouse), read_only=True)
     try:
         yield con
     finally:

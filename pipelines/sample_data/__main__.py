@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pipelines.registry import load_registry
 from pipelines.sample_data.generate import DEFAULT_PERIODES, default_registry, write_sample
-from pipelines.settings import paths
+from pipelines.context import SkmContext
 
 
 def _registry_for(out: Path) -> Path:
@@ -51,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.rows < 0:
         parser.error("--rows must be 0 or more")
 
-    out: Path = (args.out or paths().data_dir).resolve()
+    out: Path = (args.out or SkmContext.from_env().paths.data_dir).resolve()
     registry = _registry_for(out)
     if args.if_missing:
         existing = _existing_exports(out, registry)

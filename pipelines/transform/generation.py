@@ -18,6 +18,7 @@ import json
 import os
 
 from pipelines.settings import Paths
+from pipelines.transform.build_plan import built_periodes
 
 
 def _path(p: Paths):
@@ -66,3 +67,13 @@ def not_built_by(p: Paths, run_id: str) -> str | None:
     if stamp.get("state") != "built":
         return "this run's dbt build did not finish"
     return None
+
+
+def built_in_run(p: Paths, run_id: str) -> list[str] | None:
+    """The semesters run `run_id`'s dbt step rebuilt, as its build plan recorded them
+    (build_plan.py); None means every semester: a plain build, or a run whose dbt step did not
+    run (a check or publish run on its own covers everything)."""
+    stamp = read_stamp(p)
+    if stamp.get("run_id") != run_id:
+        return None
+    return built_periodes(stamp.get("periodes"))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
-from pipelines.settings import DBT_PROJECT_DIR, paths
+from pipelines.settings import DBT_PROJECT_DIR
 
 _WATCHED = ("models", "seeds", "macros", "tests", "dbt_project.yml", "profiles.yml")
 
@@ -35,11 +34,10 @@ def ensure_manifest(project_dir: Path = DBT_PROJECT_DIR) -> Path:
     the asset graph from the manifest, and `prepare_if_dev` only runs under `dagster dev`."""
     manifest = project_dir / "target" / "manifest.json"
     if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(project_dir):
-        env = {**os.environ, "SKM_DATA_DIR": str(paths().data_dir)}
+        # parsing reads no data: the data folder's default (or SKM_DATA_DIR) is as good as any
         subprocess.run(
             [dbt_executable(), "parse", "--quiet", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir)],
             check=True,
-            env=env,
             cwd=project_dir,
         )
     return manifest
