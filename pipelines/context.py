@@ -93,3 +93,14 @@ class SkmContext(ConfigurableResource):
     def dbt_env(self) -> dict[str, str]:
         """What a dbt subprocess started outside Dagster needs to find this data folder."""
         return {"SKM_DATA_DIR": str(self.paths.data_dir)}
+
+
+def settings_markdown() -> str:
+    """The README's table of settings (between `<!-- settings -->` markers), from the fields."""
+    lines = ["| environment variable | setting | default | what it is |", "|---|---|---|---|"]
+    fields = SkmContext.model_fields
+    for var, name in ENVIRONMENT.items():
+        f = fields[name]
+        default = "repository's `data/`" if name == "data_dir" else f"`{f.default}`" if f.default is not None else "-"
+        lines.append(f"| `{var}` | `{name}` | {default} | {f.description} |")
+    return "\n".join(lines) + "\n"

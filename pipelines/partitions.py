@@ -39,18 +39,3 @@ def landed_partition_range(data_dir: Path, landing_dirs: list[Path]) -> tuple[st
         return None
     return found[0].partition_key, found[-1].partition_key
 
-
-def main() -> None:
-    """Prints the landed range as Dagster's CLI wants it (`2025-01...2025-07`)."""
-    from pipelines.context import SkmContext
-
-    skm = SkmContext.from_env()
-    p = skm.paths
-    rng = landed_partition_range(p.data_dir, [s.landing_dir(p.data_dir) for s in skm.registry.sources])
-    if rng is None:
-        raise SystemExit("no landed files under any source's landing folder")
-    print(f"{rng[0]}...{rng[1]}")
-
-
-if __name__ == "__main__":
-    main()
