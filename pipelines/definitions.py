@@ -26,9 +26,10 @@ def build_definitions(skm: SkmContext) -> Definitions:
     # A registry mistake stops the code location from loading (the UI shows the message naming
     # file, line, source and key) instead of surfacing later inside a run or a sensor tick.
     skm.registry  # noqa: B018 - read and validated here
+    dbt_assets = build_dbt_assets(manifest_path())
+    gates = [*dbt_assets.check_specs, *(spec for c in ASSET_CHECKS for spec in c.check_specs)]
     return Definitions(
-        assets=[raw_lake, build_dbt_assets(manifest_path()),
-                build_publish_asset(mart_asset_keys(), mart_periode_keys()), laporan_skm],
+        assets=[raw_lake, dbt_assets, build_publish_asset(mart_asset_keys(), mart_periode_keys(), gates), laporan_skm],
         asset_checks=ASSET_CHECKS,
         jobs=[semester_job],
         schedules=[semester_close_schedule, build_refresh_schedule(skm.refresh_cron)],

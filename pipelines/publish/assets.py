@@ -4,7 +4,7 @@ built and tested them; a failing blocking check upstream skips it and the old fi
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from dagster import (AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure, MaterializeResult,
+from dagster import (AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure, MaterializeResult,
                      MetadataValue, asset)
 
 from pipelines.context import SkmContext
@@ -15,9 +15,11 @@ from pipelines.quality.gates import gate_results, unpassed_gates
 from pipelines.transform.generation import built_in_run, not_built_by
 
 
-def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[str, str]) -> AssetsDefinition:
-    """The publish asset over the marts the manifest lists (transform/manifest.py), built once by
-    the code location."""
+def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[str, str],
+                        gates: Sequence[AssetCheckSpec]) -> AssetsDefinition:
+    """The publish asset over the marts the manifest lists (transform/manifest.py) and the gates
+    of the code location (the dbt tests, the Dagster checks, the GX suites), built once by the code
+    location: every blocking one of `gates` must have run and passed in the publishing run."""
     tables = [k.path[-1] for k in mart_keys]
 
     @asset(
@@ -32,15 +34,14 @@ def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[s
     )
     def published_warehouse(context: AssetExecutionContext, skm: SkmContext,
                             run_lock: RunLock) -> MaterializeResult:  # noqa: ARG001 - held
-        return _publish(context, skm, tables, mart_periode_keys)
+        return _publish(context, skm, tables, mart_periode_keys, gates)
 
     return published_warehouse
 
 
 def _publish(context: AssetExecutionContext, skm: SkmContext, tables: list[str],
-             periode_keys: dict[str, str]) -> MaterializeResult:
-    # every gate of the job (its asset graph holds the whole code location), run or not
-    gates = gate_results(context.instance, context.run.run_id, context.job_def.asset_layer.asset_graph)
+             periode_keys: dict[str, str], specs: Sequence[AssetCheckSpec]) -> MaterializeResult:
+    gates = gate_results(context.instance, context.run.run_id, specs)
     problems = unpassed_gates(gates)
     if problems:
         raise Failure(

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
-from dagster import DagsterEventType, DagsterInstance
+from dagster import AssetCheckSpec, DagsterEventType, DagsterInstance
 
 from pipelines.quality.checks import PIPELINE_CHECKS
 from pipelines.quality.gx_checks import GX_CHECKS
-
-if TYPE_CHECKING:  # the execution context's repository_def.asset_graph
-    from dagster._core.definitions.assets.graph.asset_graph import AssetGraph
 
 ASSET_CHECKS = [*PIPELINE_CHECKS, *GX_CHECKS]
 
@@ -34,11 +31,11 @@ class GateResult:
     waivers: str | None = None  # the registry's waivers this gate applied: "source periode: reason; ..."
 
 
-def gate_results(instance: DagsterInstance, run_id: str, asset_graph: AssetGraph) -> list[GateResult]:
-    """Every gate of the code location (`asset_graph`: the dbt tests, the Dagster checks, the GX
-    suites) with its outcome in run `run_id`, read from that run's own events: another run that
-    evaluated the same checks meanwhile must not count for (or against) this one."""
-    specs = {key: asset_graph.get_check_spec(key) for key in asset_graph.asset_check_keys}
+def gate_results(instance: DagsterInstance, run_id: str, gates: Sequence[AssetCheckSpec]) -> list[GateResult]:
+    """Every gate of the code location (`gates`: the dbt tests, the Dagster checks, the GX suites)
+    with its outcome in run `run_id`, read from that run's own events: another run that evaluated
+    the same checks meanwhile must not count for (or against) this one."""
+    specs = {s.key: s for s in gates}
     evaluations = {}
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.event_specific_data
