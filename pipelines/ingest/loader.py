@@ -84,7 +84,7 @@ def match_headers(source: Source, raw: RawView) -> dict[str, str]:
     return mapping
 
 
-def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
+def map_columns(source: Source, raw: RawView) -> dict[str, str]:
     """canonical field -> SQL expression over the raw view; a file-level problem when a required
     field has no column."""
     mapping = {field: ident(header) for field, header in match_headers(source, raw).items()}
@@ -163,10 +163,10 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
     view = "raw_" + sha[:12]
     raw = READERS[source.format](con, source, path, view)
     try:
-        mapping = _map_columns(con, source, raw, file_name)
+        mapping = map_columns(source, raw)
         total = raw.rows if raw.rows is not None else con.execute(f"SELECT count(*) FROM {raw.view}").fetchall()[0][0]
         if total == 0:
-            raise FileProblem(f"the file has a header but no data rows")
+            raise FileProblem("the file has a header but no data rows")
         decision = decide_dates(con, source, raw, mapping)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
@@ -178,7 +178,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
             raise FileProblem(f"could not be read to the end ({str(exc).splitlines()[0]})") from exc
         if written == 0:
             tmp.unlink(missing_ok=True)
-            raise FileProblem(f"every data row is blank")
+            raise FileProblem("every data row is blank")
         os.replace(tmp, target)
         return written, total - written, decision
     finally:
@@ -233,12 +233,6 @@ def _walk(source: Source, data_dir: Path) -> tuple[list[tuple[Path, str]], list[
 def landed_files(source: Source, data_dir: Path) -> list[tuple[Path, str]]:
     """(path, name relative to the landing folder) of every regular file, in a stable order."""
     return _walk(source, data_dir)[0]
-
-
-def refused_entries(source: Source, data_dir: Path) -> list[tuple[str, str]]:
-    """(name, message) of every link in a landing folder, or of the folder itself when it leaves
-    the data folder: recorded in the ingest log as errors, never read."""
-    return _walk(source, data_dir)[1]
 
 
 def _read_log(lake: Path) -> list[FileRecord]:
@@ -324,9 +318,6 @@ class IngestPlan:
 @dataclass
 class IngestResult:
     files: list[FileRecord]
-
-    def by_status(self, status: str) -> list[FileRecord]:
-        return [f for f in self.files if f.status == status]
 
 
 def _in_scope(name: str, periodes: Collection[str] | None) -> bool:

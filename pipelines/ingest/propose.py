@@ -29,7 +29,6 @@ import yaml
 
 from pipelines.registry import (CANONICAL_FIELDS, PII_FIELDS, REQUIRED_FIELDS, TEMPLATE_FIELDS, normalise_header)
 from pipelines.ingest.readers import cell_text
-from pipelines.settings import UNSUR_KEYS
 
 # --- the knowledge: one table of patterns per field ------------------------------------------
 # A pattern is searched (re.search) in the header after `match_forms` has normalised it:
@@ -610,7 +609,7 @@ def propose_date_format(path: Path, fmt: str, columns: dict[str, str], options: 
     import duckdb
 
     from pipelines.ingest import dates
-    from pipelines.ingest.loader import _map_columns, decide_dates
+    from pipelines.ingest.loader import decide_dates, map_columns
     from pipelines.ingest.readers import READERS, FileProblem
     from pipelines.registry import READER_OPTIONS, TEMPLATE_FIELDS, Source
 
@@ -624,7 +623,7 @@ def propose_date_format(path: Path, fmt: str, columns: dict[str, str], options: 
     try:
         raw = READERS[fmt](con, source, path, "proposal_raw")
         try:
-            decision = decide_dates(con, source, raw, _map_columns(con, source, raw, path.name))
+            decision = decide_dates(con, source, raw, map_columns(source, raw))
         finally:
             for t in raw.temp_files:
                 t.unlink(missing_ok=True)
