@@ -111,11 +111,11 @@ def _periode_from_dates(lake: Path, source: Source) -> str | None:
     con = duckdb.connect()
     try:
         row = con.execute(
-            "SELECT year(ts)::VARCHAR || CASE WHEN month(ts) <= 6 THEN '-S1' ELSE '-S2' END AS p, count(*) "
+            "SELECT year(ts) AS y, CASE WHEN month(ts) <= 6 THEN 1 ELSE 2 END AS s, count(*) "
             "FROM (SELECT TRY_CAST(left(replace(submitted_at_iso, 'T', ' '), 19) AS TIMESTAMP) AS ts "
-            "FROM read_parquet(?)) WHERE ts IS NOT NULL GROUP BY p ORDER BY 2 DESC, 1 LIMIT 1",
+            "FROM read_parquet(?)) WHERE ts IS NOT NULL GROUP BY y, s ORDER BY 3 DESC, 1, 2 LIMIT 1",
             [str(lake / "responses" / source.code / "*.parquet")]).fetchone()
-        return row[0] if row else None
+        return Periode(row[0], row[1]).label if row else None
     finally:
         con.close()
 
