@@ -341,3 +341,54 @@ def test_a_file_moved_to_the_wrong_semester_and_back_loads_under_its_own_semeste
     assert [p for p, _ in rows] == ["2025-S1"]
     shutil.move(wrong, right)
     assert state() == first
+
+
+def _tree(root: Path) -> dict[str, tuple[int, bytes]]:
+    return {p.relative_to(root).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_the_plan_names_every_files_fate_and_writes_nothing(data_dir: Path):
+    """plan_ingest decides (loaded, unchanged, duplicate_file, error, replaced, removed, the loads
+    and the stale Parquet files) from the folders and the log alone; only execute_plan writes."""
+    from pipelines.ingest.loader import plan_ingest
+
+    folder = data_dir / "raw/dpmptsp_web/2025-S1"
+    write_web_csv(folder / "kept.csv", _web_rows(2))
+    write_web_csv(folder / "corrected.csv", _web_rows(3))
+    write_web_csv(folder / "gone.csv", _web_rows(4))
+    run(data_dir)
+    write_web_csv(folder / "corrected.csv", _web_rows(5))
+    (folder / "gone.csv").unlink()
+    shutil.copy(folder / "kept.csv", folder / "kept (1).csv")
+    write_web_csv(data_dir / "raw/dpmptsp_web/loose.csv", _web_rows(1))
+    lake = data_dir / "warehouse/raw"
+    before = _tree(data_dir)
+    plan = plan_ingest(REGISTRY, data_dir, lake, None, dt.datetime(2025, 8, 1, 9, 30))
+    assert _tree(data_dir) == before
+    fate = {r.file_name: (r.status, r.message) for r in plan.records}
+    assert fate["2025-S1/kept.csv"] == ("loaded", None)
+    assert fate["2025-S1/kept (1).csv"] == (
+        "duplicate_file", "raw/dpmptsp_web/2025-S1/kept (1).csv: same content as dpmptsp_web/2025-S1/kept.csv; "
+                          "not loaded again")
+    assert fate["loose.csv"] == (
+        "error", "raw/dpmptsp_web/loose.csv: not in a periode folder; put it in raw/dpmptsp_web/<YYYY-S1|YYYY-S2>/")
+    assert [j.rec.file_name for j in plan.jobs] == ["2025-S1/corrected.csv"]  # kept.csv is unchanged
+    history = {r.file_name: r.status for r in plan.history}
+    assert history == {"2025-S1/corrected.csv": "replaced", "2025-S1/gone.csv": "removed"}
+    assert [r.message for r in plan.history if r.status == "replaced"][0].endswith("on 2025-08-01 09:30 UTC")
+    assert len(plan.stale) == 2
+    run(data_dir)
+    assert len(lake_rows(lake)) == 2 + 5
+
+
+def test_workers_and_memory_limit_are_arguments_not_environment(data_dir: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SKM_INGEST_WORKERS", "not a number")
+    monkeypatch.setenv("SKM_INGEST_MEMORY_LIMIT", "not a size")
+    for i in range(3):
+        write_web_csv(data_dir / f"raw/dpmptsp_web/2025-S1/export-{i}.csv", _web_rows(2 + i))
+    lake = data_dir / "warehouse" / "raw"
+    result = ingest(REGISTRY, data_dir, lake, key="test-key", workers=2, memory_limit="256MB")
+    assert [f.rows_read for f in result.files] == [2, 3, 4]
+    with pytest.raises(duckdb.Error):
+        ingest(REGISTRY, data_dir, lake, key="test-key", memory_limit="not a size")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -28,10 +27,10 @@ import duckdb
 
 from pipelines.ingest.loader import FileRecord, ingest, match_headers
 from pipelines.ingest.readers import READERS, FileProblem
+from pipelines.periode import Periode
 from pipelines.registry import CANONICAL_FIELDS, PII_FIELDS, Source, load_registry, load_trust
 from pipelines.settings import DBT_PROJECT_DIR, UNSUR_KEYS
 
-PERIODE = re.compile(r"^\d{4}-S[12]$")
 # Only what the report needs: the index, the quarantine and the reconciliation, with their parents.
 DBT_SELECT = ["+ikm_opd", "+quarantine", "+reconciliation"]
 
@@ -99,10 +98,10 @@ def _read_facts(source: Source, path: Path) -> tuple[dict[str, str], dict[str, s
 
 def _periode(file: Path, given: str | None) -> tuple[str, str]:
     if given:
-        if not PERIODE.match(given):
+        if not Periode.is_label(given):
             raise SystemExit(f"--periode {given!r}: expected YYYY-S1 or YYYY-S2")
         return given, "given with --periode"
-    if PERIODE.match(file.parent.name):
+    if Periode.is_label(file.parent.name):
         return file.parent.name, f"from the file's folder ({file.parent.name}/)"
     return "", ""
 
@@ -112,11 +111,11 @@ def _periode_from_dates(lake: Path, source: Source) -> str | None:
     con = duckdb.connect()
     try:
         row = con.execute(
-            "SELECT year(ts)::VARCHAR || CASE WHEN month(ts) <= 6 THEN '-S1' ELSE '-S2' END AS p, count(*) "
+            "SELECT year(ts) AS y, CASE WHEN month(ts) <= 6 THEN 1 ELSE 2 END AS s, count(*) "
             "FROM (SELECT TRY_CAST(left(replace(submitted_at_iso, 'T', ' '), 19) AS TIMESTAMP) AS ts "
-            "FROM read_parquet(?)) WHERE ts IS NOT NULL GROUP BY p ORDER BY 2 DESC, 1 LIMIT 1",
+            "FROM read_parquet(?)) WHERE ts IS NOT NULL GROUP BY y, s ORDER BY 3 DESC, 1, 2 LIMIT 1",
             [str(lake / "responses" / source.code / "*.parquet")]).fetchone()
-        return row[0] if row else None
+        return Periode(row[0], row[1]).label if row else None
     finally:
         con.close()
 

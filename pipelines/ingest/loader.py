@@ -12,10 +12,9 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -25,10 +24,13 @@ from pipelines.ingest import dates
 from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.secret import hmac_sha256_sql, pii_key
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
+from pipelines.periode import _LABEL, Periode
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 from pipelines.sql import ident, literal
 
-PERIODE_DIR = re.compile(r"^\d{4}-S[12]$")
+# The periode label's own pattern, for pipelines/sensors.py's `PERIODE_DIR.match(...)` until it calls
+# Periode.is_label; nothing here uses it.
+PERIODE_DIR = _LABEL
 # bump when a reader's output changes, so every file is re-read (3: calamine for Excel, and
 # respondent_hash an HMAC under the installation's secret; 4: the date decision per file)
 READER_VERSION = "4"
@@ -82,7 +84,7 @@ def match_headers(source: Source, raw: RawView) -> dict[str, str]:
     return mapping
 
 
-def _map_columns(con: duckdb.DuckDBPyConnection, source: Source, raw: RawView, file_name: str) -> dict[str, str]:
+def map_columns(source: Source, raw: RawView) -> dict[str, str]:
     """canonical field -> SQL expression over the raw view; a file-level problem when a required
     field has no column."""
     mapping = {field: ident(header) for field, header in match_headers(source, raw).items()}
@@ -161,10 +163,10 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
     view = "raw_" + sha[:12]
     raw = READERS[source.format](con, source, path, view)
     try:
-        mapping = _map_columns(con, source, raw, file_name)
+        mapping = map_columns(source, raw)
         total = raw.rows if raw.rows is not None else con.execute(f"SELECT count(*) FROM {raw.view}").fetchall()[0][0]
         if total == 0:
-            raise FileProblem(f"the file has a header but no data rows")
+            raise FileProblem("the file has a header but no data rows")
         decision = decide_dates(con, source, raw, mapping)
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_suffix(".parquet.tmp")
@@ -176,7 +178,7 @@ def load_file(con: duckdb.DuckDBPyConnection, source: Source, path: Path, file_n
             raise FileProblem(f"could not be read to the end ({str(exc).splitlines()[0]})") from exc
         if written == 0:
             tmp.unlink(missing_ok=True)
-            raise FileProblem(f"every data row is blank")
+            raise FileProblem("every data row is blank")
         os.replace(tmp, target)
         return written, total - written, decision
     finally:
@@ -233,12 +235,6 @@ def landed_files(source: Source, data_dir: Path) -> list[tuple[Path, str]]:
     return _walk(source, data_dir)[0]
 
 
-def refused_entries(source: Source, data_dir: Path) -> list[tuple[str, str]]:
-    """(name, message) of every link in a landing folder, or of the folder itself when it leaves
-    the data folder: recorded in the ingest log as errors, never read."""
-    return _walk(source, data_dir)[1]
-
-
 def _read_log(lake: Path) -> list[FileRecord]:
     log = lake / "ingest_files.parquet"
     if not log.exists():
@@ -266,20 +262,137 @@ def _was_loaded(prev: FileRecord | None, sha: str) -> bool:
     return prev is not None and prev.status == "loaded" and prev.file_sha256 == sha
 
 
+def _periode_of(name: str) -> str | None:
+    """The periode folder a landed name sits in ('2025-S1/x.csv' -> '2025-S1'), None at the top."""
+    return name.split("/", 1)[0] if "/" in name else None
+
+
+def _parquet_path(lake: Path, source_code: str, sha: str) -> Path:
+    """One Parquet file per distinct content of a source: a renamed file keeps its rows."""
+    return lake / "responses" / source_code / f"{sha}.parquet"
+
+
+def _refuse_unloadable(rec: FileRecord, source: Source, loaded_sha: dict[str, str]) -> bool:
+    """Mark `rec` a duplicate of bytes already loaded, or an error when it is not in a periode
+    folder; True when it was, so nothing is loaded for it. One rule for the first decision and
+    for the copies reconsidered after their original failed to load."""
+    if rec.file_sha256 in loaded_sha:
+        rec.status = "duplicate_file"
+        rec.message = (f"{source.landing}/{rec.file_name}: same content as {loaded_sha[rec.file_sha256]}; "
+                       "not loaded again")
+        return True
+    if not Periode.is_label(rec.periode_declared):
+        rec.status, rec.periode_declared = "error", None
+        rec.message = (f"{source.landing}/{rec.file_name}: not in a periode folder; put it in "
+                       f"{source.landing}/<YYYY-S1|YYYY-S2>/")
+        return True
+    return False
+
+
 @dataclass
-class _Load:
+class LoadJob:
+    """One file to read into the lake. `rec` is its log row: the load fills in its counts and
+    date decision, or turns it into an error."""
+
     rec: FileRecord
     source: Source
     path: Path
     target: Path
 
 
-def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], key: bytes, workers: int | None = None) -> None:
+@dataclass
+class IngestPlan:
+    """Everything a run will do, decided from the landing folders and the previous log before
+    anything is written: what each file's log row says, which files to load, which Parquet files
+    no longer belong. Deciding first keeps the rules in one readable place (`plan_ingest`) and
+    lets the loads run in parallel afterwards (`execute_plan`)."""
+
+    records: list[FileRecord]  # the current log rows, other periodes' first, then in file order
+    history: list[FileRecord]  # replaced and removed rows: the log keeps them for the audit trail
+    jobs: list[LoadJob] = field(default_factory=list)  # in the order decided; loaded in parallel
+    # sha256 -> 'source/file' whose Parquet file holds those bytes, as planned (a failed load undoes it)
+    loaded_sha: dict[str, str] = field(default_factory=dict)
+    stale: list[tuple[str, str | None]] = field(default_factory=list)  # (source, sha) replaced or removed
+
+
+@dataclass
+class IngestResult:
+    files: list[FileRecord]
+
+
+def _in_scope(name: str, periodes: Collection[str] | None) -> bool:
+    """Whether a run may touch a file: one of the given periodes, or outside any periode folder
+    (refused and logged); every file when no periodes are given."""
+    periode = _periode_of(name)
+    return periodes is None or periode is None or periode in periodes
+
+
+def plan_ingest(sources: list[Source], data_dir: Path, lake: Path, periodes: Collection[str] | None,
+                now: dt.datetime) -> IngestPlan:
+    """Decide what happens to every landed file of the run's periodes, writing nothing: loaded
+    (a load job, or unchanged and left alone), duplicate_file, error with its message, and which
+    earlier files were replaced or removed (their Parquet files become stale)."""
+    previous = _read_log(lake)
+    prev_current = {(r.source_code, r.file_name): r for r in previous if r.status in ("loaded", "duplicate_file", "error")}
+    # Files of periodes outside this run keep their log rows, and their bytes still count as seen.
+    plan = IngestPlan(records=[r for r in prev_current.values() if not _in_scope(r.file_name, periodes)],
+                      history=[r for r in previous if r.status in ("replaced", "removed")])
+    plan.loaded_sha = {r.file_sha256: f"{r.source_code}/{r.file_name}" for r in plan.records
+                       if r.status == "loaded" and r.file_sha256}
+    seen: set[tuple[str, str]] = set()
+    for source in sources:
+        seen |= _plan_source(plan, source, data_dir, lake, periodes, prev_current, now)
+    for key, prev in prev_current.items():
+        if key not in seen and prev.status == "loaded" and _in_scope(prev.file_name, periodes):
+            prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
+            plan.stale.append((prev.source_code, prev.file_sha256))
+            plan.history.append(prev)
+    return plan
+
+
+def _plan_source(plan: IngestPlan, source: Source, data_dir: Path, lake: Path, periodes: Collection[str] | None,
+                 prev_current: dict[tuple[str, str], FileRecord], now: dt.datetime) -> set[tuple[str, str]]:
+    """Add one source's landed files to the plan; returns the (source, file) keys it saw."""
+    csha = config_sha(source)
+    found, refused = _walk(source, data_dir)
+    seen: set[tuple[str, str]] = set()
+    for name, message in refused:
+        if _in_scope(name, periodes):
+            seen.add((source.code, name))
+            plan.records.append(FileRecord(source.code, name, None, _periode_of(name), 0, "error", message,
+                                           None, None, csha, now))
+    landed = [(path, name, sha256_file(path)) for path, name in found if _in_scope(name, periodes)]
+    # When two files hold the same bytes, the one loaded before (else the older) is the original.
+    landed.sort(key=lambda f: (not _was_loaded(prev_current.get((source.code, f[1])), f[2]),
+                               f[0].stat().st_mtime_ns, f[1]))
+    for path, name, sha in landed:
+        seen.add((source.code, name))
+        prev = prev_current.get((source.code, name))
+        if prev and prev.file_sha256 != sha and prev.status == "loaded":
+            prev.status, prev.message = "replaced", f"{name}: replaced by a re-export (sha256 {sha[:12]}) on {now:%Y-%m-%d %H:%M} UTC"
+            plan.history.append(prev)
+            plan.stale.append((source.code, prev.file_sha256))
+            prev = None
+        rec = FileRecord(source.code, name, sha, _periode_of(name), path.stat().st_size, "loaded", None, None, None,
+                         csha, now)
+        target = _parquet_path(lake, source.code, sha)
+        if not _refuse_unloadable(rec, source, plan.loaded_sha):
+            if prev and prev.status == "loaded" and prev.config_sha == csha and target.exists():
+                rec = prev  # unchanged file, unchanged registry entry: nothing to do
+            else:
+                plan.jobs.append(LoadJob(rec, source, path, target))
+        if rec.status == "loaded":
+            plan.loaded_sha[sha] = f"{source.code}/{name}"
+        plan.records.append(rec)
+    return seen
+
+
+def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[LoadJob], key: bytes, workers: int) -> None:
     """Load the files, several at a time: reading a file and numbering its rows is single-threaded
     in DuckDB, so one file per core keeps every core busy. Each load has its own cursor; a
-    failure is recorded on its file, the others go on."""
+    failure is recorded on its file, the others go on. `workers` 0 is one per core."""
 
-    def run(job: _Load) -> None:
+    def run(job: LoadJob) -> None:
         rec, source = job.rec, job.source
         cur = con.cursor()
         try:
@@ -296,7 +409,7 @@ def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], key: bytes, wo
         finally:
             cur.close()
 
-    workers = workers or int(os.environ.get("SKM_INGEST_WORKERS", "0")) or os.cpu_count() or 1
+    workers = workers or os.cpu_count() or 1
     if workers == 1 or len(jobs) < 2:
         for job in jobs:
             run(job)
@@ -305,122 +418,62 @@ def _run_loads(con: duckdb.DuckDBPyConnection, jobs: list[_Load], key: bytes, wo
         list(pool.map(run, jobs))
 
 
-@dataclass
-class IngestResult:
-    files: list[FileRecord]
+def _load_copies_of_failed(con: duckdb.DuckDBPyConnection, plan: IngestPlan, loaded_sha: dict[str, str],
+                           sources: list[Source], data_dir: Path, lake: Path, key: bytes) -> None:
+    """A file whose load failed is no original: the first later copy of its bytes is loaded in
+    its place (sequentially, in the plan's order; rare), the other copies name that one."""
+    failed = {j.rec.file_sha256 for j in plan.jobs if j.rec.status == "error"}
+    for sha in failed:
+        loaded_sha.pop(sha, None)
+        copies = [r for r in plan.records if r.status == "duplicate_file" and r.file_sha256 == sha]
+        for copy in copies:
+            src = next(x for x in sources if x.code == copy.source_code)
+            if _refuse_unloadable(copy, src, loaded_sha):
+                continue
+            copy.status, copy.message = "loaded", None
+            _run_loads(con, [LoadJob(copy, src, src.landing_dir(data_dir) / copy.file_name,
+                                     _parquet_path(lake, src.code, sha))], key, workers=1)
+            if copy.status == "loaded":
+                loaded_sha[sha] = f"{copy.source_code}/{copy.file_name}"
 
-    def by_status(self, status: str) -> list[FileRecord]:
-        return [f for f in self.files if f.status == status]
 
-
-def _periode_of(name: str) -> str | None:
-    return name.split("/", 1)[0] if "/" in name else None
-
-
-def ingest(sources: list[Source], data_dir: Path, lake: Path, key: bytes | str | None = None,
-           periodes: Collection[str] | None = None) -> IngestResult:
-    """Bring the lake up to date with every source's landing folder, or with the folders of the
-    given periodes only (a semester partition); other periodes' files are left as they are.
-    `key` is the respondent_hash key; by default the installation's (``secret.pii_key``:
-    SKM_PII_SALT, else <data_dir>/secrets/pii_salt, created on first use)."""
-
-    def in_scope(name: str) -> bool:
-        return periodes is None or _periode_of(name) is None or _periode_of(name) in periodes
-
-    hash_key = pii_key(data_dir) if key is None else key.encode("utf-8") if isinstance(key, str) else key
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    previous = _read_log(lake)
-    prev_current = {(r.source_code, r.file_name): r for r in previous if r.status in ("loaded", "duplicate_file", "error")}
-    history = [r for r in previous if r.status in ("replaced", "removed")]
-    # Files of periodes outside this run keep their log rows, and their bytes still count as seen.
-    records: list[FileRecord] = [r for r in prev_current.values() if not in_scope(r.file_name)]
-    loaded_sha: dict[str, str] = {r.file_sha256: f"{r.source_code}/{r.file_name}" for r in records
-                                  if r.status == "loaded" and r.file_sha256}
+def execute_plan(plan: IngestPlan, sources: list[Source], data_dir: Path, lake: Path, key: bytes, *,
+                 workers: int = 0, memory_limit: str = "1GB") -> IngestResult:
+    """Carry out `plan`: the loads in parallel, the fallback for copies of a failed file, the
+    stale Parquet files deleted, then the log, the sources table and the empty responses file
+    written (last, so a run killed before them leaves the previous log in charge)."""
+    loaded_sha = dict(plan.loaded_sha)
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = true")
     # Bounded, so ingest stays well inside the 3 GiB budget of the whole run (DuckDB spills beyond it).
-    con.execute("SET memory_limit = ?", [os.environ.get("SKM_INGEST_MEMORY_LIMIT", "1GB")])
+    con.execute("SET memory_limit = ?", [memory_limit])
     (lake / "responses").mkdir(parents=True, exist_ok=True)
-    seen_keys: set[tuple[str, str]] = set()
-    stale: list[tuple[str, str | None]] = []  # (source, sha) of replaced or removed files
-    jobs: list[_Load] = []  # decided in file order above, loaded in parallel below
     try:
-        for source in sources:
-            csha = config_sha(source)
-            found, refused = _walk(source, data_dir)
-            for name, message in refused:
-                if in_scope(name):
-                    seen_keys.add((source.code, name))
-                    records.append(FileRecord(source.code, name, None, _periode_of(name), 0, "error", message,
-                                              None, None, csha, now))
-            landed = [(path, name, sha256_file(path)) for path, name in found if in_scope(name)]
-            # When two files hold the same bytes, the one loaded before (else the older) is the original.
-            landed.sort(key=lambda f: (not _was_loaded(prev_current.get((source.code, f[1])), f[2]),
-                                       f[0].stat().st_mtime_ns, f[1]))
-            for path, name, sha in landed:
-                key = (source.code, name)
-                seen_keys.add(key)
-                size = path.stat().st_size
-                periode = _periode_of(name)
-                prev = prev_current.get(key)
-                if prev and prev.file_sha256 != sha and prev.status == "loaded":
-                    prev.status, prev.message = "replaced", f"{name}: replaced by a re-export (sha256 {sha[:12]}) on {now:%Y-%m-%d %H:%M} UTC"
-                    history.append(prev)
-                    stale.append((source.code, prev.file_sha256))
-                    prev = None
-                rec = FileRecord(source.code, name, sha, periode, size, "loaded", None, None, None, csha, now)
-                target = lake / "responses" / source.code / f"{sha}.parquet"
-                if sha in loaded_sha:
-                    rec.status = "duplicate_file"
-                    rec.message = f"{source.landing}/{name}: same content as {loaded_sha[sha]}; not loaded again"
-                elif periode is None or not PERIODE_DIR.match(periode):
-                    rec.status, rec.periode_declared = "error", None
-                    rec.message = (f"{source.landing}/{name}: not in a periode folder; put it in "
-                                   f"{source.landing}/<YYYY-S1|YYYY-S2>/")
-                elif prev and prev.status == "loaded" and prev.config_sha == csha and target.exists():
-                    rec = prev  # unchanged file, unchanged registry entry: nothing to do
-                else:
-                    jobs.append(_Load(rec, source, path, target))
-                if rec.status == "loaded":
-                    loaded_sha[sha] = f"{source.code}/{name}"
-                records.append(rec)
-        _run_loads(con, jobs, hash_key)
+        _run_loads(con, plan.jobs, key, workers)
         pause_point("ingest")  # tests only: a kill here leaves Parquet files the log does not know
-        # A file whose load failed is no original: the first later copy of its bytes is loaded
-        # in its place (sequentially, in the order above; rare).
-        failed = {j.rec.file_sha256 for j in jobs if j.rec.status == "error"}
-        for sha in failed:
-            loaded_sha.pop(sha, None)
-            copies = [r for r in records if r.status == "duplicate_file" and r.file_sha256 == sha]
-            for copy in copies:
-                src = next(x for x in sources if x.code == copy.source_code)
-                if sha in loaded_sha:
-                    copy.message = (f"{src.landing}/{copy.file_name}: same content as {loaded_sha[sha]}; "
-                                    "not loaded again")
-                elif copy.periode_declared is None or not PERIODE_DIR.match(copy.periode_declared):
-                    copy.status, copy.periode_declared = "error", None
-                    copy.message = (f"{src.landing}/{copy.file_name}: not in a periode folder; put it in "
-                                    f"{src.landing}/<YYYY-S1|YYYY-S2>/")
-                else:
-                    copy.status, copy.message = "loaded", None
-                    _run_loads(con, [_Load(copy, src, src.landing_dir(data_dir) / copy.file_name,
-                                           lake / "responses" / src.code / f"{sha}.parquet")], hash_key, workers=1)
-                    if copy.status == "loaded":
-                        loaded_sha[sha] = f"{copy.source_code}/{copy.file_name}"
-        for key, prev in prev_current.items():
-            if key not in seen_keys and prev.status == "loaded" and in_scope(prev.file_name):
-                prev.status, prev.message = "removed", f"{prev.file_name}: no longer in the landing folder"
-                stale.append((prev.source_code, prev.file_sha256))
-                history.append(prev)
+        _load_copies_of_failed(con, plan, loaded_sha, sources, data_dir, lake, key)
         # A renamed file keeps its sha256 and so its Parquet file: delete only what nothing loads.
-        for code, sha in stale:
+        for code, sha in plan.stale:
             if sha not in loaded_sha:
-                (lake / "responses" / code / f"{sha}.parquet").unlink(missing_ok=True)
+                _parquet_path(lake, code, sha).unlink(missing_ok=True)
         _write_table(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
-        log_rows = [tuple(getattr(r, c) for c in INGEST_FILE_COLUMNS) for r in records + history]
+        log_rows = [tuple(getattr(r, c) for c in INGEST_FILE_COLUMNS) for r in plan.records + plan.history]
         _write_table(con, INGEST_FILE_COLUMNS, log_rows, lake / "ingest_files.parquet")
         src_rows = [(s.code, s.opd_kode, s.opd_nama, s.format, s.timezone, s.landing) for s in sources]
         _write_table(con, SOURCE_COLUMNS, src_rows, lake / "sources.parquet")
     finally:
         con.close()
-    return IngestResult(records + history)
+    return IngestResult(plan.records + plan.history)
+
+
+def ingest(sources: list[Source], data_dir: Path, lake: Path, key: bytes | str | None = None,
+           periodes: Collection[str] | None = None, *, workers: int = 0, memory_limit: str = "1GB") -> IngestResult:
+    """Bring the lake up to date with every source's landing folder, or with the folders of the
+    given periodes only (a semester partition); other periodes' files are left as they are.
+    `key` is the respondent_hash key; by default the installation's (``secret.pii_key``:
+    SKM_PII_SALT, else <data_dir>/secrets/pii_salt, created on first use). `workers`: files
+    loaded at once (0: one per core); `memory_limit`: DuckDB's, for the whole ingest."""
+    hash_key = pii_key(data_dir) if key is None else key.encode("utf-8") if isinstance(key, str) else key
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    plan = plan_ingest(sources, data_dir, lake, periodes, now)
+    return execute_plan(plan, sources, data_dir, lake, hash_key, workers=workers, memory_limit=memory_limit)

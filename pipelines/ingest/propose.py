@@ -29,7 +29,6 @@ import yaml
 
 from pipelines.registry import (CANONICAL_FIELDS, PII_FIELDS, REQUIRED_FIELDS, TEMPLATE_FIELDS, normalise_header)
 from pipelines.ingest.readers import cell_text
-from pipelines.settings import UNSUR_KEYS
 
 # --- the knowledge: one table of patterns per field ------------------------------------------
 # A pattern is searched (re.search) in the header after `match_forms` has normalised it:
@@ -68,6 +67,15 @@ def _by_number(n: int, key: str) -> Pattern:
     return Pattern(rf"^(u|q|p|unsur|soal|pertanyaan|item) ?0?{n}$", 0.5, _U8_U9_WHY.format(n=n))
 
 
+def _unsur(n: int, key: str, *, asked: str, whole: str, keyword: str, english: str,
+           keyword_score: float = 0.85) -> tuple[Pattern, ...]:
+    """The ladder every unsur is recognised by, strongest first: the regulation's question naming
+    it (after Q), a known whole header, a keyword only it uses, an English or looser keyword, and
+    its bare number. The ladder's scores live here once; the table gives each unsur's words."""
+    return (Pattern(Q + asked, 1.0), Pattern(whole, 1.0), Pattern(keyword, keyword_score), Pattern(english, 0.75),
+            _by_number(n, key))
+
+
 FIELD_PATTERNS: dict[str, tuple[Pattern, ...]] = {
     "submission_id": (
         Pattern(r"^(id|uuid|submission id|response id|record id|id (respon|responden|jawaban|survei|survey|"
@@ -101,69 +109,70 @@ FIELD_PATTERNS: dict[str, tuple[Pattern, ...]] = {
         Pattern(r"\bservice\b", 0.6),
         Pattern(r"\b(pe)?layanan\b", 0.4, "only the word 'layanan'"),
     ),
-    "persyaratan": (
-        Pattern(Q + r"\b(persyaratan|syarat)", 1.0),
-        Pattern(r"^(kesesuaian )?persyaratan( pelayanan)?$", 1.0),
-        Pattern(r"persyaratan|\bsyarat\b", 0.85),
-        Pattern(r"\brequirements?\b", 0.75),
-        _by_number(1, "persyaratan"),
+    "persyaratan": _unsur(
+        1, "persyaratan",
+        asked=r"\b(persyaratan|syarat)",
+        whole=r"^(kesesuaian )?persyaratan( pelayanan)?$",
+        keyword=r"persyaratan|\bsyarat\b",
+        english=r"\brequirements?\b",
     ),
-    "prosedur": (
-        Pattern(Q + r"\b(prosedur|mekanisme|alur)", 1.0),
-        Pattern(r"^(sistem,? mekanisme,? dan prosedur|(kemudahan )?prosedur( pelayanan)?)$", 1.0),
-        Pattern(r"prosedur|mekanisme|\balur\b", 0.85),
-        Pattern(r"\bprocedures?\b", 0.75),
-        _by_number(2, "prosedur"),
+    "prosedur": _unsur(
+        2, "prosedur",
+        asked=r"\b(prosedur|mekanisme|alur)",
+        whole=r"^(sistem,? mekanisme,? dan prosedur|(kemudahan )?prosedur( pelayanan)?)$",
+        keyword=r"prosedur|mekanisme|\balur\b",
+        english=r"\bprocedures?\b",
     ),
-    "waktu": (
-        Pattern(Q + r"\b(kecepatan|ketepatan|waktu)\b", 1.0),
-        Pattern(r"^(waktu|waktu (penyelesaian|pelayanan)|(kecepatan|ketepatan)( waktu)?( pelayanan)?)$", 1.0),
-        Pattern(r"kecepatan|waktu (penyelesaian|pelayanan|tunggu|proses)|lama (proses|pelayanan)|\bwaktu\b", 0.8),
-        Pattern(r"\b(speed|timeliness|waiting time)\b", 0.75),
-        _by_number(3, "waktu"),
+    "waktu": _unsur(
+        3, "waktu",
+        asked=r"\b(kecepatan|ketepatan|waktu)\b",
+        whole=r"^(waktu|waktu (penyelesaian|pelayanan)|(kecepatan|ketepatan)( waktu)?( pelayanan)?)$",
+        keyword=r"kecepatan|waktu (penyelesaian|pelayanan|tunggu|proses)|lama (proses|pelayanan)|\bwaktu\b",
+        english=r"\b(speed|timeliness|waiting time)\b",
+        keyword_score=0.8,
     ),
-    "biaya": (
-        Pattern(Q + r"\b(biaya|tarif)", 1.0),
-        Pattern(r"^((kewajaran )?biaya( ?/ ?tarif)?|tarif)$", 1.0),
-        Pattern(r"biaya|tarif|\bongkos\b|retribusi", 0.85),
-        Pattern(r"\b(cost|fee|price|tariff)s?\b", 0.75),
-        _by_number(4, "biaya"),
+    "biaya": _unsur(
+        4, "biaya",
+        asked=r"\b(biaya|tarif)",
+        whole=r"^((kewajaran )?biaya( ?/ ?tarif)?|tarif)$",
+        keyword=r"biaya|tarif|\bongkos\b|retribusi",
+        english=r"\b(cost|fee|price|tariff)s?\b",
     ),
-    "produk": (
-        Pattern(Q + r"\b(produk|spesifikasi)", 1.0),
-        Pattern(r"^((kesesuaian )?produk( layanan| pelayanan)?|produk spesifikasi jenis pelayanan|"
-                r"spesifikasi produk( layanan| pelayanan)?)$", 1.0),
-        Pattern(r"produk|spesifikasi", 0.85),
-        Pattern(r"\bproducts?\b|hasil (pe)?layanan", 0.75),
-        _by_number(5, "produk"),
+    "produk": _unsur(
+        5, "produk",
+        asked=r"\b(produk|spesifikasi)",
+        whole=r"^((kesesuaian )?produk( layanan| pelayanan)?|produk spesifikasi jenis pelayanan|"
+              r"spesifikasi produk( layanan| pelayanan)?)$",
+        keyword=r"produk|spesifikasi",
+        english=r"\bproducts?\b|hasil (pe)?layanan",
     ),
-    "kompetensi": (
-        Pattern(Q + r"\b(kompetensi|kemampuan)", 1.0),
-        Pattern(r"^(kompetensi( pelaksana| petugas)?|kemampuan petugas|kompetensi ?/ ?kemampuan petugas)$", 1.0),
-        Pattern(r"kompeten|kemampuan|keahlian|profesional", 0.85),
-        Pattern(r"\b(competen|skill)", 0.75),
-        _by_number(6, "kompetensi"),
+    "kompetensi": _unsur(
+        6, "kompetensi",
+        asked=r"\b(kompetensi|kemampuan)",
+        whole=r"^(kompetensi( pelaksana| petugas)?|kemampuan petugas|kompetensi ?/ ?kemampuan petugas)$",
+        keyword=r"kompeten|kemampuan|keahlian|profesional",
+        english=r"\b(competen|skill)",
     ),
-    "perilaku": (
-        Pattern(Q + r"\b(perilaku|kesopanan|keramahan|sikap)", 1.0),
-        Pattern(r"^(perilaku( pelaksana| petugas)?|(kesopanan dan keramahan|sikap)( petugas)?)$", 1.0),
-        Pattern(r"perilaku|kesopanan|keramahan|\bsopan\b|\bramah\b|\bsikap\b", 0.85),
-        Pattern(r"\b(courtesy|behaviou?r|friendliness|attitude)\b", 0.75),
-        _by_number(7, "perilaku"),
+    "perilaku": _unsur(
+        7, "perilaku",
+        asked=r"\b(perilaku|kesopanan|keramahan|sikap)",
+        whole=r"^(perilaku( pelaksana| petugas)?|(kesopanan dan keramahan|sikap)( petugas)?)$",
+        keyword=r"perilaku|kesopanan|keramahan|\bsopan\b|\bramah\b|\bsikap\b",
+        english=r"\b(courtesy|behaviou?r|friendliness|attitude)\b",
     ),
-    "sarana": (
-        Pattern(Q + r"\b(sarana|prasarana|fasilitas)", 1.0),
-        Pattern(r"^((kualitas )?sarana( dan prasarana)?|sarpras|fasilitas)$", 1.0),
-        Pattern(r"sarana|prasarana|fasilitas|sarpras", 0.85),
-        Pattern(r"\bfacilit", 0.75),
-        _by_number(8, "sarana"),
+    "sarana": _unsur(
+        8, "sarana",
+        asked=r"\b(sarana|prasarana|fasilitas)",
+        whole=r"^((kualitas )?sarana( dan prasarana)?|sarpras|fasilitas)$",
+        keyword=r"sarana|prasarana|fasilitas|sarpras",
+        english=r"\bfacilit",
     ),
-    "pengaduan": (
-        Pattern(Q + r"\b(pengaduan|keluhan)", 1.0),
-        Pattern(r"^((penanganan )?pengaduan(, saran,? dan masukan)?|penanganan pengaduan pengguna layanan)$", 1.0),
-        Pattern(r"pengaduan|keluhan|komplain", 0.85),
-        Pattern(r"\bcomplaints?\b", 0.75),
-        _by_number(9, "pengaduan"),
+    "pengaduan": _unsur(
+        9, "pengaduan",
+        asked=r"\b(pengaduan|keluhan)",
+        whole=r"^((penanganan )?pengaduan(, saran,? dan masukan)?|penanganan pengaduan pengguna layanan)$",
+        keyword=r"pengaduan|keluhan|komplain",
+        english=r"\bcomplaints?\b",
     ),
     "jenis_kelamin": (
         Pattern(r"^(jenis kelamin|kelamin|jns kelamin|jenis kel|l ?/ ?p|gender|sex|jk)$", 1.0),
@@ -610,7 +619,7 @@ def propose_date_format(path: Path, fmt: str, columns: dict[str, str], options: 
     import duckdb
 
     from pipelines.ingest import dates
-    from pipelines.ingest.loader import _map_columns, decide_dates
+    from pipelines.ingest.loader import decide_dates, map_columns
     from pipelines.ingest.readers import READERS, FileProblem
     from pipelines.registry import READER_OPTIONS, TEMPLATE_FIELDS, Source
 
@@ -624,7 +633,7 @@ def propose_date_format(path: Path, fmt: str, columns: dict[str, str], options: 
     try:
         raw = READERS[fmt](con, source, path, "proposal_raw")
         try:
-            decision = decide_dates(con, source, raw, _map_columns(con, source, raw, path.name))
+            decision = decide_dates(con, source, raw, map_columns(source, raw))
         finally:
             for t in raw.temp_files:
                 t.unlink(missing_ok=True)

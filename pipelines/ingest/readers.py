@@ -139,6 +139,17 @@ def _not_a(kind: FileKind, fmt: str) -> FileProblem:
     return FileProblem(f"{kind.what}, not a {fmt} file: {todo}")
 
 
+def _text_file(path: Path, fmt: str) -> FileKind:
+    """The kind of a file a text reader (CSV, JSON) is about to read: an empty file, or one of
+    another kind (a workbook, an archive, a document), is refused here with what it is."""
+    kind = describe_file(path)
+    if kind.kind == "empty":
+        raise FileProblem("the file is empty (0 bytes)")
+    if kind.kind not in ("text", "utf16"):
+        raise _not_a(kind, fmt)
+    return kind
+
+
 def _to_utf8(path: Path, codecs: tuple[str, ...] = ("cp1252", "latin-1")) -> Path:
     """A UTF-8 copy of a Windows-1252 (else Latin-1) file, or of a UTF-16 one (Excel's "Unicode
     text", with its byte-order mark). DuckDB's own latin-1 decoder refuses the bytes 0x80-0x9F that
@@ -159,11 +170,7 @@ def read_csv(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: s
     Latin-1 (what Excel on Indonesian Windows saves), or UTF-16 with a BOM (Excel's "Unicode
     text", tab-separated). A workbook, archive or document landed in a CSV source is named as
     such instead of being parsed as text."""
-    kind = describe_file(path)
-    if kind.kind == "empty":
-        raise FileProblem("the file is empty (0 bytes)")
-    if kind.kind not in ("text", "utf16"):
-        raise _not_a(kind, "CSV")
+    kind = _text_file(path, "CSV")
     delim = source.options.get("delimiter")
     last_error: Exception | None = None
     candidates: list[tuple[Path, list[Path]]] = [(path, [])]
@@ -279,11 +286,7 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
     read with the registry's ``record_path`` (dotted path of the array: ``data``,
     ``result.items``), unnested by DuckDB. Without it such a file is refused with the key to set,
     never read as one record."""
-    kind = describe_file(path)
-    if kind.kind == "empty":
-        raise FileProblem("the file is empty (0 bytes)")
-    if kind.kind not in ("text", "utf16"):
-        raise _not_a(kind, "JSON")
+    kind = _text_file(path, "JSON")
     if kind.kind == "text":
         return _read_json(con, source, path, view)
     utf8 = _to_utf8(path, ("utf-16",))  # DuckDB reads no UTF-16

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from pipelines.periode import Periode
 from pipelines.registry import Source, load_registry
 from pipelines.sample_data import answers as ans
 from pipelines.sample_data import people, suspicious as sus, writers
@@ -57,37 +58,34 @@ DIRT_KINDS_JSON: tuple[str, ...] = ("blank",)  # a null answer; kiosk apps canno
 DIRT_KINDS_NUMBERS_CSV: tuple[str, ...] = ("blank", "tidak_tahu")
 
 DEFAULT_PERIODES: tuple[str, ...] = ("2025-S1", "2025-S2")
-_PERIODE_RE = re.compile(r"^(\d{4})-S([12])$")
+# The semester the trends start from (index 0).
+TREND_FROM = Periode(2025, 1)
 _WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 _NEWLINE_SARAN_SHARE = 0.04
 
 
-@dataclass(frozen=True)
-class Periode:
-    code: str
-    year: int
-    semester: int
-    start: dt.date  # first day, local
-    end: dt.date  # last day, local, inclusive
+def _trend_index(periode: Periode) -> int:
+    """Semesters since TREND_FROM; drives each OPD's trend."""
+    return periode.index_from(TREND_FROM)
 
-    @property
-    def index(self) -> int:
-        """Semesters since 2025-S1; drives the trend."""
-        return (self.year - 2025) * 2 + (self.semester - 1)
 
-    @property
-    def title(self) -> str:
-        return f"Semester {'I' if self.semester == 1 else 'II'} Tahun {self.year}"
+def _title(periode: Periode) -> str:
+    """The title row of a paper rekap: 'Semester II Tahun 2025'."""
+    return f"Semester {'I' if periode.semester == 1 else 'II'} Tahun {periode.year}"
+
+
+def _local_span(periode: Periode) -> tuple[dt.datetime, dt.datetime]:
+    """The semester's first and last second as naive WITA times, as the rows carry them."""
+    return (dt.datetime.combine(periode.first_day, dt.time()),
+            dt.datetime.combine(periode.last_day, dt.time(23, 59, 59)))
 
 
 def parse_periode(text: str) -> Periode:
-    m = _PERIODE_RE.match(text)
-    if not m:
-        raise ValueError(f"periode must look like 2025-S1 or 2025-S2, got {text!r}")
-    year, sem = int(m.group(1)), int(m.group(2))
-    if sem == 1:
-        return Periode(text, year, 1, dt.date(year, 1, 1), dt.date(year, 6, 30))
-    return Periode(text, year, 2, dt.date(year, 7, 1), dt.date(year, 12, 31))
+    """Periode.parse, with the wording the sample CLI has always given for a bad --periodes."""
+    try:
+        return Periode.parse(text)
+    except ValueError:
+        raise ValueError(f"periode must look like 2025-S1 or 2025-S2, got {text!r}") from None
 
 
 def stable_hash(*parts: object) -> int:
@@ -234,7 +232,7 @@ class _Row:
 
 
 def _means(profile: OpdProfile, layanan: Layanan, periode: Periode) -> dict[str, float]:
-    shift = profile.base + profile.trend * periode.index
+    shift = profile.base + profile.trend * _trend_index(periode)
     return {u: shift + profile.unsur_offsets.get(u, 0.0) + layanan.offsets.get(u, 0.0) for u in UNSUR_KEYS}
 
 
@@ -267,7 +265,7 @@ def _saran(rng: random.Random, profile: OpdProfile, style: ExportStyle, scores: 
 
 def _build_rows(source: Source, style: ExportStyle, periode: Periode, n: int, seed: int) -> list[_Row]:
     profile = profile_for(source.opd_kode)
-    rng = _rng(seed, source.code, periode.code, "rows")
+    rng = _rng(seed, source.code, periode.label, "rows")
     layanan = profile.layanan
     lay_cum: list[float] = []
     acc = 0.0
@@ -280,7 +278,7 @@ def _build_rows(source: Source, style: ExportStyle, periode: Periode, n: int, se
     for _ in range(n):
         lay = rng.choices(layanan, cum_weights=lay_cum)[0]
         mode = "allday" if lay.round_the_clock else "web" if style.web else "office"
-        days, cum = _day_table(periode.start, periode.end, mode)
+        days, cum = _day_table(periode.first_day, periode.last_day, mode)
         day = rng.choices(days, cum_weights=cum)[0]
         local = dt.datetime.combine(day, dt.time()) + dt.timedelta(seconds=_seconds_of_day(rng, mode))
         resp = people.sample_responden(rng, lay.female_share, day)
@@ -308,8 +306,8 @@ def _assign_ids(rows: list[_Row], source: Source, style: ExportStyle, periode: P
     prefix = code_prefix(source)
     start = 1
     if periode.semester == 2:
-        start += row_count(rows_arg, seed, source.code, f"{periode.year}-S1")
-    rng = _rng(seed, source.code, periode.code, "devices")
+        start += row_count(rows_arg, seed, source.code, periode.previous.label)
+    rng = _rng(seed, source.code, periode.label, "devices")
     kiosks = [f"KIOSK-{prefix}-{k:02d}" for k in range(1, style.devices + 1)]
     weights = [1.0 / k for k in range(1, style.devices + 1)]  # the kiosk at the door is busiest
     for i, row in enumerate(rows):
@@ -324,7 +322,7 @@ def _plan_dirt(rows: list[_Row], source: Source, style: ExportStyle, periode: Pe
     used and the index of the row to re-send (JSON)."""
     counts = dirt_counts(len(rows), source.format)
     kinds = dirt_kinds(source)
-    rng = _rng(seed, source.code, periode.code, "dirt")
+    rng = _rng(seed, source.code, periode.label, "dirt")
     picked = rng.sample(range(len(rows)), counts.invalid + counts.dirty) if rows else []
     used: Counter = Counter()
     for j, i in enumerate(picked[: counts.invalid]):
@@ -334,7 +332,7 @@ def _plan_dirt(rows: list[_Row], source: Source, style: ExportStyle, periode: Pe
         else:
             bad = ans.INVALID_NUMBERS[j % len(ans.INVALID_NUMBERS)]
         rows[i].dirt = ("invalid", unsur, bad)
-    variant_offset = stable_hash(source.code, periode.code) % len(ans.LABEL_VARIANTS)
+    variant_offset = stable_hash(source.code, periode.label) % len(ans.LABEL_VARIANTS)
     n_variant = 0
     for j, i in enumerate(picked[counts.invalid:]):
         kind = kinds[j % len(kinds)]
@@ -410,11 +408,11 @@ def _render_timestamp(row: _Row, source: Source, style: ExportStyle) -> Any:
 
 def _render(rows: list[_Row], source: Source, style: ExportStyle, periode: Periode, seed: int) -> list[dict[str, Any]]:
     """field -> typed value per row (None for empty); writers turn these into their format."""
-    rng = _rng(seed, source.code, periode.code, "render")
+    rng = _rng(seed, source.code, periode.label, "render")
     numbered_since = None
     if style.numbered_from is not None:
-        span = dt.datetime.combine(periode.end, dt.time(23, 59, 59)) - dt.datetime.combine(periode.start, dt.time())
-        numbered_since = dt.datetime.combine(periode.start, dt.time()) + span * style.numbered_from
+        first, last = _local_span(periode)
+        numbered_since = first + (last - first) * style.numbered_from
     out: list[dict[str, Any]] = []
     fields = list(source.columns)
     for row in rows:
@@ -454,7 +452,7 @@ def _render(rows: list[_Row], source: Source, style: ExportStyle, periode: Perio
 
 def _file_name(source: Source, periode: Periode, style: ExportStyle) -> str:
     short = re.sub(r"_(web|paper|kiosk|app|form|api)$", "", source.code)
-    return f"skm_{short}_{periode.code}.{style.ext}"
+    return f"skm_{short}_{periode.label}.{style.ext}"
 
 
 def _set_path(rec: dict, dotted: str, value: Any) -> None:
@@ -474,7 +472,7 @@ def _write(path: Path, source: Source, style: ExportStyle, periode: Periode, val
         writers.write_csv(path, headers, text_rows, delimiter=style.delimiter, encoding=style.encoding)
     elif source.format == "xlsx":
         if style.title_rows:
-            titles = ["REKAP SURVEI KEPUASAN MASYARAKAT", source.opd_nama.upper(), periode.title]
+            titles = ["REKAP SURVEI KEPUASAN MASYARAKAT", source.opd_nama.upper(), _title(periode)]
             cell_rows = [[i, *(v[f] for f in fields)] for i, v in enumerate(values, start=1)]
             writers.write_xlsx(path, sheet=source.sheet or "Sheet1", titles=titles, header_row=style.header_row,
                                headers=["No", *headers], rows=cell_rows, date_format=_excel_format(style))
@@ -501,7 +499,7 @@ def _excel_format(style: ExportStyle) -> str:
 
 def _insert_duplicate(values: list[dict[str, Any]], dup: int, seed: int, source: Source, periode: Periode) -> int:
     """The app re-sent a submission after a timeout: an exact copy one to three records later."""
-    rng = _rng(seed, source.code, periode.code, "duplicate")
+    rng = _rng(seed, source.code, periode.label, "duplicate")
     at = min(len(values), dup + 1 + rng.randrange(3))
     values.insert(at, dict(values[dup]))
     return at
@@ -513,11 +511,11 @@ def write_source(data_dir: Path, source: Source, periode: str, rows: int, seed: 
     bursts and straight-lined submissions (suspicious.py) and the truth goes to a sidecar file."""
     p = parse_periode(periode)
     style = style_for(source)
-    n = row_count(rows, seed, source.code, p.code)
+    n = row_count(rows, seed, source.code, p.label)
     built = _build_rows(source, style, p, n, seed)
     if suspicious:
-        sus.plant(built, _rng(seed, source.code, p.code, "suspicious"), style.devices, "device_id" in source.columns,
-                  dt.datetime.combine(p.start, dt.time()), dt.datetime.combine(p.end, dt.time(23, 59, 59)))
+        sus.plant(built, _rng(seed, source.code, p.label, "suspicious"), style.devices, "device_id" in source.columns,
+                  *_local_span(p))
     _assign_ids(built, source, style, p, rows, seed)
     prefix = code_prefix(source)
     for r in built:
@@ -530,7 +528,7 @@ def write_source(data_dir: Path, source: Source, periode: str, rows: int, seed: 
     if dup is not None:
         at = _insert_duplicate(values, dup, seed, source, p)
         duplicates = 1
-    path = source.landing_dir(data_dir) / p.code / _file_name(source, p, style)
+    path = source.landing_dir(data_dir) / p.label / _file_name(source, p, style)
     _write(path, source, style, p, values)
     planted = [
         {"row": i + 1 + (1 if at is not None and i >= at else 0), "submission_id": r.submission_id or None,
@@ -538,8 +536,8 @@ def write_source(data_dir: Path, source: Source, periode: str, rows: int, seed: 
         for i, r in enumerate(built) if r.planted is not None
     ]
     if suspicious:
-        sus.write_truth(data_dir, source.code, p.code, planted)
-    return WrittenFile(path, source.code, p.code, n, len(values), counts.invalid, duplicates, dict(used),
+        sus.write_truth(data_dir, source.code, p.label, planted)
+    return WrittenFile(path, source.code, p.label, n, len(values), counts.invalid, duplicates, dict(used),
                        planted=len(planted))
 
 
