@@ -70,7 +70,8 @@ def raw_lake(context: AssetExecutionContext, skm: SkmContext, run_lock: RunLock)
     sources = list(skm.registry.sources)
     periodes = periodes_of(context.partition_key_range)
     context.log.info(f"Ingesting {', '.join(periodes)}")
-    result = ingest(sources, p.data_dir, p.lake, periodes=periodes)
+    result = ingest(sources, p.data_dir, p.lake, periodes=periodes, workers=skm.ingest_workers,
+                    memory_limit=skm.ingest_memory_limit)
     for f in result.files:
         if f.status == "error":
             context.log.warning(f.message)

@@ -24,13 +24,10 @@ from pipelines.ingest import dates
 from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.secret import hmac_sha256_sql, pii_key
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
-from pipelines.periode import _LABEL, Periode
+from pipelines.periode import Periode
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 from pipelines.sql import ident, literal
 
-# The periode label's own pattern, for pipelines/sensors.py's `PERIODE_DIR.match(...)` until it calls
-# Periode.is_label; nothing here uses it.
-PERIODE_DIR = _LABEL
 # bump when a reader's output changes, so every file is re-read (3: calamine for Excel, and
 # respondent_hash an HMAC under the installation's secret; 4: the date decision per file)
 READER_VERSION = "4"
