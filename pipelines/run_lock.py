@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
-import json
 import os
 import signal
 import socket
@@ -34,6 +33,7 @@ from dagster import (ConfigurableResource, DagsterExecutionInterruptedError, Dag
 
 from pipelines.context import SkmContext
 from pipelines.settings import Paths
+from pipelines.state_file import read_state, write_state
 
 _UNFINISHED = (DagsterRunStatus.STARTED, DagsterRunStatus.STARTING, DagsterRunStatus.CANCELING)
 
@@ -52,16 +52,11 @@ def _holder_path(p: Paths) -> Path:
 
 def read_holder(p: Paths) -> dict:
     """Who holds (or last held) the lock: run_id, pid, host, since, released."""
-    try:
-        return json.loads(_holder_path(p).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return read_state(_holder_path(p))
 
 
 def _write_holder(p: Paths, info: dict) -> None:
-    tmp = _holder_path(p).with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(info), encoding="utf-8")
-    os.replace(tmp, _holder_path(p))
+    write_state(_holder_path(p), info)
 
 
 def _describe(holder: dict) -> str:

@@ -14,10 +14,9 @@ without error. Two readers depend on it:
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 
 from pipelines.settings import Paths
+from pipelines.state_file import read_state, write_state
 from pipelines.transform.build_plan import built_periodes
 
 
@@ -26,18 +25,11 @@ def _path(p: Paths):
 
 
 def read_stamp(p: Paths) -> dict:
-    try:
-        return json.loads(_path(p).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    return read_state(_path(p))
 
 
 def _write(p: Paths, stamp: dict) -> None:
-    path = _path(p)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(stamp), encoding="utf-8")
-    os.replace(tmp, path)
+    write_state(_path(p), stamp)
 
 
 def begin_build(p: Paths, run_id: str, periodes: str) -> None:
