@@ -6,7 +6,7 @@ from dagster import Definitions, in_process_executor
 
 from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import published_warehouse
-from pipelines.publish.report_assets import laporan_skm
+from pipelines.report.assets import laporan_skm
 from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.registry import load_registry
 from pipelines.resources import build_resources

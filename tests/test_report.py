@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from pipelines.publish.disclosure import suppress_profile
-from pipelines.publish.exports import write_exports, xlsx_path
-from pipelines.publish.report.build import (
+from pipelines.report.exports import write_exports, xlsx_path
+from pipelines.report.laporan.build import (
     build_reports,
     chromium_binary,
     city_profile,
@@ -29,7 +29,7 @@ from pipelines.publish.report.build import (
     profile_plan,
     run_chromium,
 )
-from pipelines.publish.report.fmt import SECONDARY_LABEL, SUPPRESSED_LABEL, angka, selisih, suppress_counts
+from pipelines.report.laporan.fmt import SECONDARY_LABEL, SUPPRESSED_LABEL, angka, selisih, suppress_counts
 from pipelines.settings import REPO_ROOT, UNSUR_KEYS
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "report"
@@ -399,7 +399,7 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
 def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path, monkeypatch):
     """XLSX is for people and slow to write: a row-level table over the cap keeps its first rows
     on the sheet, says so in '_catatan', and its every row is in the CSV (and the Parquet)."""
-    import pipelines.publish.exports as exports
+    import pipelines.report.exports as exports
 
     monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
     db = tmp_path / "skm.duckdb"
@@ -681,7 +681,7 @@ def test_exports_hold_each_periodes_rows_of_every_published_table(built):
         assert kinds["jumlah_responden"] == "BIGINT" and kinds["nilai_ikm"].startswith("DECIMAL")
         wb = openpyxl.load_workbook(xlsx_path(root, periode), read_only=True)
         assert sorted(n for n in wb.sheetnames if n != "_catatan") == sorted(tables)
-        from pipelines.publish.exports import XLSX_MAX_ROWS
+        from pipelines.report.exports import XLSX_MAX_ROWS
 
         for table in tables:
             n = reader.execute(f"SELECT count(*) FROM read_parquet('{folder / (table + '.parquet')}')").fetchone()[0]

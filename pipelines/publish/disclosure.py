@@ -15,7 +15,7 @@ from collections import defaultdict
 import duckdb
 import pandas as pd
 
-from pipelines.publish.report.fmt import MIN_GROUP, TOTAL_ROW, suppression_plan
+from pipelines.report.laporan.fmt import MIN_GROUP, TOTAL_ROW, suppression_plan
 
 PROFILE_TABLE = "profil_responden"
 # `disembunyikan` values: the reason a published count is NULL.

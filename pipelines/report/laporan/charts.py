@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from pipelines.publish.report.fmt import BAND_COLORS, MUTU_BANDS, MUTU_COLORS, angka, plain, to_decimal
+from pipelines.report.laporan.fmt import BAND_COLORS, MUTU_BANDS, MUTU_COLORS, angka, plain, to_decimal
 
 FONT = "font-family=\"'Segoe UI', 'DejaVu Sans', Arial, sans-serif\""
 SCORE_COLORS = ("#cf222e", "#f0883e", "#54aeff", "#1a7f37")  # answers 1, 2, 3, 4

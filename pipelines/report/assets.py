@@ -20,8 +20,8 @@ from dagster import (
 )
 
 from pipelines.partitions import periodes_of, semester_partitions
-from pipelines.publish.exports import write_exports_from, xlsx_path
-from pipelines.publish.report.build import build_reports_from
+from pipelines.report.exports import write_exports_from, xlsx_path
+from pipelines.report.laporan.build import build_reports_from
 from pipelines.settings import paths
 
 

@@ -28,10 +28,10 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.publish.exports import published_periodes, replace_dir, staging_dir
-from pipelines.publish.report import charts
-from pipelines.publish.report.chromium import FLAGS, ChromiumError, HeadlessChromium
-from pipelines.publish.report.fmt import (
+from pipelines.report.exports import published_periodes, replace_dir, staging_dir
+from pipelines.report.laporan import charts
+from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
+from pipelines.report.laporan.fmt import (
     MIN_GROUP,
     Group,
     SECONDARY_LABEL,
@@ -45,7 +45,7 @@ from pipelines.publish.report.fmt import (
     suppress_counts,
     suppression_plan,
 )
-from pipelines.publish.report.templates import render_page
+from pipelines.report.laporan.templates import render_page
 
 KOTA_NAMA = os.environ.get("SKM_KOTA_NAMA", "Kota Bontang")
 WITA = dt.timezone(dt.timedelta(hours=8), "WITA")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup
 
-from pipelines.publish.report.fmt import BAND_COLORS, MUTU_COLORS, angka, plain, selisih
+from pipelines.report.laporan.fmt import BAND_COLORS, MUTU_COLORS, angka, plain, selisih
 
 REASONS = {
     "score_out_of_range": "skor di luar 1–4",
