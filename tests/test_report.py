@@ -18,7 +18,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines.publish.disclosure import suppress_profile
+from pipelines.publish.disclosure import SECONDARY_LABEL, SUPPRESSED_LABEL, suppress_profile
 from pipelines.report.exports import write_exports, xlsx_path
 from pipelines.report.laporan.build import (
     build_reports,
@@ -29,7 +29,7 @@ from pipelines.report.laporan.build import (
     profile_plan,
     run_chromium,
 )
-from pipelines.report.laporan.fmt import SECONDARY_LABEL, SUPPRESSED_LABEL, angka, selisih, suppress_counts
+from pipelines.report.laporan.fmt import angka, selisih, suppress_counts
 from pipelines.settings import REPO_ROOT, UNSUR_KEYS
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "report"

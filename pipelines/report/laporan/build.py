@@ -9,7 +9,7 @@ swapped in, so a reader never sees half a set.
 What a page shows follows the methodology's "What is published"; parts whose data is not
 published yet (minimum sample, saran) say so instead of inventing it. Small respondent groups in
 the profile are hidden, with one plan over the city page and every OPD page of the periode so that
-no hidden group can be worked out from the others (`fmt.suppression_plan`).
+no hidden group can be worked out from the others (`publish/disclosure.py`).
 """
 
 from __future__ import annotations
@@ -31,19 +31,22 @@ import duckdb
 from pipelines.report.exports import published_periodes, replace_dir, staging_dir
 from pipelines.report.laporan import charts
 from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
-from pipelines.report.laporan.fmt import (
+from pipelines.publish.disclosure import (
     MIN_GROUP,
-    Group,
     SECONDARY_LABEL,
     SUPPRESSED_LABEL,
     TOTAL_ROW,
+    Group,
+    label_of_reason,
+    suppression_plan,
+)
+from pipelines.report.laporan.fmt import (
     angka,
     is_periode,
     mutu_of,
     periode_nama,
     periode_sebelumnya,
     suppress_counts,
-    suppression_plan,
 )
 from pipelines.report.laporan.templates import render_page
 
@@ -229,7 +232,7 @@ def profile_groups(counts_by_dim: dict[str, dict[str, int]],
 def profile_plan(by_opd: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, dict[str, str]]]:
     """dimensi -> unit (opd_kode, or TOTAL_ROW for the city page) -> kategori -> primary |
     secondary: one plan over every page of the periode, since the city counts are the sums of
-    the OPD counts and each page prints its total (`fmt.suppression_plan`)."""
+    the OPD counts and each page prints its total (`publish/disclosure.py`)."""
     return {dim: suppression_plan({opd: dims.get(dim, {}) for opd, dims in by_opd.items()})
             for dim, _, _ in DIMENSI}
 
@@ -258,14 +261,13 @@ def _published_profile(pub: Published, periode: str, opd_kode: str | None) -> li
     (publish/disclosure.py: a `disembunyikan` column and city rows); None for an exact table."""
     if not pub.has("profil_responden", "level", "disembunyikan", "persen"):
         return None
-    label = {"kelompok_kecil": SUPPRESSED_LABEL, "pelengkap": SECONDARY_LABEL}
     given: dict[str, list[Group]] = defaultdict(list)
     for dim, kat, n, pct, why in pub.con.execute(
         "SELECT dimensi, coalesce(kategori, ?), jumlah_responden, persen, disembunyikan FROM profil_responden "
         "WHERE periode = ? AND level = ? AND opd_kode IS NOT DISTINCT FROM ?",
         [UNKNOWN, periode, "kota" if opd_kode is None else "opd", opd_kode],
     ).fetchall():
-        given[dim].append(Group(kat, None, None, label.get(why, SUPPRESSED_LABEL)) if why or n is None
+        given[dim].append(Group(kat, None, None, label_of_reason(why)) if why or n is None
                           else Group(kat, int(n), pct, angka(n, 0)))
     return profile_groups({}, given=dict(given))
 
