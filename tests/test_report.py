@@ -313,6 +313,21 @@ def test_reports_from_a_minimal_published_file(tmp_path):
     assert dec(field(page, "nilai_ikm")) == nilai and f">{angka(nilai)}<" in kota
 
 
+def test_the_mutu_bands_on_the_page_are_the_seeds(tmp_path):
+    """The band texts (unsur figcaption, method note) and the chart ticks come from pipelines.mutu."""
+    from pipelines import mutu
+
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)
+    kota = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
+    assert "Pita latar: D &lt; 65,00 · C 65,00–76,60 · B 76,61–88,30 · A ≥ 88,31." in kota
+    assert ("Mutu: A (Sangat baik) ≥ 88,31; B (Baik) 76,61–88,30; C (Kurang baik) 65,00–76,60; "
+            "D (Tidak baik) &lt; 65,00.") in kota
+    for band in mutu.bands():
+        assert f"<title>Mutu {band.mutu} ({band.kinerja})</title>" in kota
+        assert f'font-size="10.5">{angka(band.lower, 2 if band.lower % 1 else 0)}</text>' in kota
+
+
 def test_saran_and_minimum_sample_are_shown_once_published(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb", saran=True, sampel=True)
     build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)

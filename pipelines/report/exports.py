@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from pipelines.periode import Periode
 from pipelines.sql import ident, literal
 
 
@@ -41,7 +41,6 @@ EXCEL_ROW_LIMIT = 1_048_575  # Excel's sheet limit, less the header
 XLSX_MAX_ROWS = min(int(os.environ.get("SKM_XLSX_MAX_ROWS", "1000")), EXCEL_ROW_LIMIT)
 XLSX_NAME = "skm-{periode}.xlsx"
 _BATCH = 10_000
-_PERIODE = re.compile(r"^\d{4}-S[12]$")
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,7 @@ def _cell(ws, value):
 
 def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) -> list[ExportedTable]:
     """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
-    if not _PERIODE.match(periode or ""):  # the label goes into SQL text: accept nothing else
+    if not Periode.is_label(periode):  # the label goes into SQL text: accept nothing else
         raise ValueError(f"not a periode label: {periode!r}")
     tmp = staging_dir(out_dir)
     try:

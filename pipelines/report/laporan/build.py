@@ -40,18 +40,12 @@ from pipelines.publish.disclosure import (
     label_of_reason,
     suppression_plan,
 )
-from pipelines.report.laporan.fmt import (
-    angka,
-    is_periode,
-    mutu_of,
-    periode_nama,
-    periode_sebelumnya,
-    suppress_counts,
-)
+from pipelines.mutu import band_of
+from pipelines.periode import WITA, Periode
+from pipelines.report.laporan.fmt import angka, suppress_counts
 from pipelines.report.laporan.templates import render_page
 
 KOTA_NAMA = os.environ.get("SKM_KOTA_NAMA", "Kota Bontang")
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
 TREND_PERIODES = 6  # the trend chart shows up to this many periodes, the current one last
 SARAN_TABLES = ("saran", "saran_masukan", "ikm_saran")
 SARAN_TEXT_COLUMNS = ("saran", "saran_masukan", "teks", "isi")
@@ -173,7 +167,7 @@ def _unsur(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
     now = pub.rows(f"SELECT * FROM {table} WHERE periode = ?{where} ORDER BY urutan, unsur", [periode, *params])
     before = {r["unsur"]: r for r in pub.rows(
         f"SELECT unsur, nilai_unsur, nrr, mutu FROM {table} WHERE periode = ?{where}",
-        [periode_sebelumnya(periode), *params])}
+        [Periode.parse(periode).previous.label, *params])}
     for r in now:
         prev = before.get(r["unsur"])
         r["nilai_sebelumnya"] = prev["nilai_unsur"] if prev else None
@@ -367,7 +361,7 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
     head = _headline(pub, periode, opd_kode)
     if head is None:
         return None
-    prev_periode = periode_sebelumnya(periode)
+    prev_periode = Periode.parse(periode).previous.label
     prev = _headline(pub, prev_periode, opd_kode)
     unsur = _unsur(pub, periode, opd_kode)
     layanan = _layanan(pub, periode, opd_kode)
@@ -385,7 +379,7 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "unit_kode": opd_kode or "kota",
         "unit_nama": KOTA_NAMA if opd_kode is None else (head.get("opd_nama") or opd_kode),
         "periode": periode,
-        "periode_nama": periode_nama(periode),
+        "periode_nama": Periode.parse(periode).nama,
         "periode_sebelumnya": prev_periode,
         "head": head,
         "prev": prev,
@@ -436,8 +430,9 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
                         f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
             "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
         rata = head.get("nilai_ikm_rata_opd")
+        band = band_of(rata)
         ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd")) if head.get("mutu_rata_opd") \
-            else mutu_of(rata)
+            else (band.mutu, band.kinerja) if band else None
     return ctx
 
 
@@ -506,8 +501,7 @@ def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None, browse
 
 def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True) -> list[ReportFile]:
     """The city page and every OPD page of one periode into `out_dir` (replaced as a whole)."""
-    if not is_periode(periode):
-        raise ValueError(f"not a periode label: {periode!r}")
+    Periode.parse(periode)  # refuses anything but a periode label
     tmp = staging_dir(out_dir)
     try:
         by_opd = _profile_counts(pub, periode)

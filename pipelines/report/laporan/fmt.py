@@ -1,10 +1,10 @@
-"""Small helpers shared by the report and its charts: Indonesian number formatting, the periode
-wording, the mutu categories, and one page's view of the suppression of small respondent groups
-(the rule itself is pipelines/publish/disclosure.py)."""
+"""Small helpers shared by the report and its charts: Indonesian number formatting, the colours of
+the mutu categories, and one page's view of the suppression of small respondent groups. The rules
+live below the report: the mutu bands in pipelines/mutu.py (from the seed), the periode in
+pipelines/periode.py, the suppression in pipelines/publish/disclosure.py."""
 
 from __future__ import annotations
 
-import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from pipelines.publish.disclosure import (
@@ -15,17 +15,9 @@ from pipelines.publish.disclosure import (
     suppression_plan,
 )
 
-# PermenPANRB 14/2017: lower bounds on the rounded Nilai (25-100); classify by lower bound only.
-MUTU_BANDS: tuple[tuple[str, str, float, float], ...] = (
-    ("D", "Tidak baik", 25.0, 65.0),
-    ("C", "Kurang baik", 65.0, 76.61),
-    ("B", "Baik", 76.61, 88.31),
-    ("A", "Sangat baik", 88.31, 100.0),
-)
+# The colours of the mutu letters (the bands themselves: pipelines.mutu): badge and bar, band background.
 MUTU_COLORS = {"A": "#1a7f37", "B": "#1f6feb", "C": "#bf8700", "D": "#cf222e"}
 BAND_COLORS = {"A": "#dafbe1", "B": "#ddf4ff", "C": "#fff8c5", "D": "#ffebe9"}
-
-_PERIODE = re.compile(r"^(\d{4})-S([12])$")
 
 
 def to_decimal(value) -> Decimal | None:
@@ -62,41 +54,6 @@ def plain(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
-
-
-def mutu_of(nilai) -> tuple[str, str] | None:
-    """(mutu, kinerja) of a rounded Nilai by lower bounds; None when there is no value."""
-    d = to_decimal(nilai)
-    if d is None:
-        return None
-    if d >= Decimal("88.31"):
-        return "A", "Sangat baik"
-    if d >= Decimal("76.61"):
-        return "B", "Baik"
-    if d >= Decimal("65.00"):
-        return "C", "Kurang baik"
-    return "D", "Tidak baik"
-
-
-def periode_sebelumnya(periode: str) -> str:
-    """'2025-S2' -> '2025-S1'; '2025-S1' -> '2024-S2'."""
-    m = _PERIODE.match(periode)
-    if not m:
-        raise ValueError(f"not a periode label: {periode!r}")
-    year, sem = int(m[1]), int(m[2])
-    return f"{year}-S1" if sem == 2 else f"{year - 1}-S2"
-
-
-def periode_nama(periode: str) -> str:
-    """'2025-S2' -> 'Semester II 2025 (Juli–Desember)'."""
-    m = _PERIODE.match(periode)
-    if not m:
-        return periode
-    return f"Semester {'I' if m[2] == '1' else 'II'} {m[1]} ({'Januari–Juni' if m[2] == '1' else 'Juli–Desember'})"
-
-
-def is_periode(text: str) -> bool:
-    return bool(_PERIODE.match(text or ""))
 
 
 def suppress_counts(counts: dict[str, int], min_group: int = MIN_GROUP,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from pipelines import mutu
 from pipelines.report.laporan.fmt import BAND_COLORS, MUTU_COLORS, angka, plain, selisih
 
 REASONS = {
@@ -33,7 +34,7 @@ _ENV = Environment(loader=PackageLoader("pipelines.report.laporan", "templates")
 _ENV.filters["angka"] = angka
 _ENV.filters["selisih"] = selisih
 _ENV.filters["plain"] = plain
-_ENV.globals.update(mutu_colors=MUTU_COLORS, band_colors=BAND_COLORS, reasons=REASONS, file_status=FILE_STATUS)
+_ENV.globals.update(mutu_bands=mutu.bands(), mutu_colors=MUTU_COLORS, band_colors=BAND_COLORS, reasons=REASONS, file_status=FILE_STATUS)
 
 
 def render_page(ctx: dict) -> str:
