@@ -40,21 +40,13 @@ from pipelines.publish.disclosure import (
     label_of_reason,
     suppression_plan,
 )
-from pipelines.mutu import band_of
 from pipelines.periode import WITA, Periode
 from pipelines.report.laporan.fmt import angka, suppress_counts
 from pipelines.report.laporan.templates import render_page
 
 KOTA_NAMA = os.environ.get("SKM_KOTA_NAMA", "Kota Bontang")
 TREND_PERIODES = 6  # the trend chart shows up to this many periodes, the current one last
-SARAN_TABLES = ("saran", "saran_masukan", "ikm_saran")
-SARAN_TEXT_COLUMNS = ("saran", "saran_masukan", "teks", "isi")
 SARAN_MAX_ITEMS = 50
-# Column names the report picks up for "responden vs sampel minimum" once a mart publishes them
-# (on ikm_opd, ikm_kota and ikm_layanan): population, Krejcie-Morgan minimum, adequacy flag.
-SAMPLE_COLUMNS = {"populasi": ("populasi", "jumlah_populasi"),
-                  "sampel_minimum": ("sampel_minimum", "jumlah_sampel_minimum", "minimum_sampel"),
-                  "sampel_memadai": ("sampel_memadai", "is_sampel_memadai")}
 
 DIMENSI = (
     ("jenis_kelamin", "Jenis kelamin", ("L", "P")),
@@ -94,9 +86,6 @@ class Published:
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.columns and all(c in self.columns[table] for c in cols)
-
-    def first_column(self, table: str, candidates: tuple[str, ...]) -> str | None:
-        return next((c for c in candidates if c in self.columns.get(table, ())), None)
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self.con.execute(sql, params or [])
@@ -143,17 +132,16 @@ def _headline(pub: Published, periode: str, opd_kode: str | None) -> dict | None
     return row
 
 
-def _sample(pub: Published, table: str, row: dict) -> dict:
-    """Respondents against the minimum sample, when a mart publishes the population."""
-    found = {key: pub.first_column(table, names) or next((n for n in names if n in row), None)
-             for key, names in SAMPLE_COLUMNS.items()}
+def _sample(row: dict) -> dict:
+    """Respondents against the minimum sample, when the population is known: the headline row
+    carries `populasi`, `sampel_minimum` and `sampel_memadai` from kecukupan_sampel (`_headline`)."""
     out = {"jumlah_responden": _int(row.get("jumlah_responden")), "tersedia": False,
            "populasi": None, "sampel_minimum": None, "memadai": None}
-    if found["sampel_minimum"] and row.get(found["sampel_minimum"]) is not None:
+    if row.get("sampel_minimum") is not None:
         out["tersedia"] = True
-        out["sampel_minimum"] = _int(row[found["sampel_minimum"]])
-        out["populasi"] = _int(row.get(found["populasi"])) if found["populasi"] else None
-        flag = row.get(found["sampel_memadai"]) if found["sampel_memadai"] else None
+        out["sampel_minimum"] = _int(row["sampel_minimum"])
+        out["populasi"] = _int(row.get("populasi"))
+        flag = row.get("sampel_memadai")
         out["memadai"] = bool(flag) if flag is not None else (
             out["jumlah_responden"] is not None and out["jumlah_responden"] >= out["sampel_minimum"])
     return out
@@ -291,9 +279,9 @@ def _trend(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
 
 
 def _saran(pub: Published, periode: str, opd_kode: str | None) -> dict:
-    table = next((t for t in SARAN_TABLES if pub.has(t, "periode")), None)
-    text_col = pub.first_column(table, SARAN_TEXT_COLUMNS) if table else None
-    if table is None or text_col is None:
+    """The saran of the periode (the published `saran` mart, personal data masked)."""
+    table, text_col = "saran", "saran"
+    if not pub.has(table, "periode", text_col):
         return {"tersedia": False}
     by_opd = pub.has(table, "opd_kode")
     if opd_kode is not None and by_opd:
@@ -357,7 +345,8 @@ def _published_at(pub: Published) -> dict:
 
 def report_context(pub: Published, periode: str, opd_kode: str | None = None,
                    profile: tuple[dict, dict] | None = None) -> dict | None:
-    """Everything one page shows; None when the unit has no published row for the periode."""
+    """Everything one page shows; None when the unit has no published row for the periode.
+    `profile`: the periode's (counts, plan) from `periode_profile`, shared by its pages."""
     head = _headline(pub, periode, opd_kode)
     if head is None:
         return None
@@ -365,30 +354,17 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
     prev = _headline(pub, prev_periode, opd_kode)
     unsur = _unsur(pub, periode, opd_kode)
     layanan = _layanan(pub, periode, opd_kode)
-    if profile is None:
-        by_opd = _profile_counts(pub, periode)
-        profile = (by_opd, profile_plan(by_opd))
-    by_opd, plan = profile
-    profil = _published_profile(pub, periode, opd_kode)
-    if profil is None:
-        profil = city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
     trend = _trend(pub, periode, opd_kode)
     ctx = {
-        "jenis": "kota" if opd_kode is None else "opd",
-        "kota_nama": KOTA_NAMA,
-        "unit_kode": opd_kode or "kota",
-        "unit_nama": KOTA_NAMA if opd_kode is None else (head.get("opd_nama") or opd_kode),
-        "periode": periode,
-        "periode_nama": Periode.parse(periode).nama,
-        "periode_sebelumnya": prev_periode,
+        **_unit(head, periode, prev_periode, opd_kode),
         "head": head,
         "prev": prev,
         "selisih": _delta(head.get("nilai_ikm"), prev.get("nilai_ikm") if prev else None),
-        "sampel": _sample(pub, "ikm_kota" if opd_kode is None else "ikm_opd", head),
+        "sampel": _sample(head),
         "unsur": unsur,
         "prioritas": _priorities(unsur),
         "layanan": layanan,
-        "profil": profil,
+        "profil": _page_profile(pub, periode, opd_kode, profile),
         "min_group": MIN_GROUP,
         "suppressed_label": SUPPRESSED_LABEL,
         "secondary_label": SECONDARY_LABEL,
@@ -397,8 +373,48 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "kualitas": _kualitas(pub, periode, opd_kode),
         "terbit": _published_at(pub),
         "peringkat": [],
+        "charts": _charts(unsur, layanan, trend, opd_kode),
     }
-    ctx["charts"] = {
+    if opd_kode is None:
+        ctx["peringkat"] = _ranking(pub, periode, prev_periode)
+        ctx["charts"]["peringkat"] = _ranking_chart(ctx["peringkat"])
+        # the mart classifies the mean of the OPD indices (ikm_kota.mutu_rata_opd)
+        ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd"))
+    return ctx
+
+
+def _unit(head: dict, periode: str, prev_periode: str, opd_kode: str | None) -> dict:
+    """Which page this is: the city or an OPD, and its periode."""
+    return {
+        "jenis": "kota" if opd_kode is None else "opd",
+        "kota_nama": KOTA_NAMA,
+        "unit_kode": opd_kode or "kota",
+        "unit_nama": KOTA_NAMA if opd_kode is None else (head.get("opd_nama") or opd_kode),
+        "periode": periode,
+        "periode_nama": Periode.parse(periode).nama,
+        "periode_sebelumnya": prev_periode,
+    }
+
+
+def periode_profile(pub: Published, periode: str) -> tuple[dict, dict]:
+    """The periode's exact profile counts and the one suppression plan over all its pages."""
+    by_opd = _profile_counts(pub, periode)
+    return by_opd, profile_plan(by_opd)
+
+
+def _page_profile(pub: Published, periode: str, opd_kode: str | None,
+                  profile: tuple[dict, dict] | None) -> list[dict]:
+    """The page's profile: as published when the published table is already suppressed, else
+    from the exact counts with the periode's plan."""
+    published = _published_profile(pub, periode, opd_kode)
+    if published is not None:
+        return published
+    by_opd, plan = profile if profile is not None else periode_profile(pub, periode)
+    return city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
+
+
+def _charts(unsur: list[dict], layanan: list[dict], trend: list[dict], opd_kode: str | None) -> dict:
+    return {
         "unsur": charts.banded_bars(
             [charts.Bar(u["unsur_nama"] or u["unsur"], u["nilai_unsur"], u["mutu"],
                         f"NRR {angka(u['nrr'], 3)} · {angka(u['nilai_unsur'])} ({u['mutu'] or '–'})",
@@ -415,25 +431,26 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "tren": charts.trend_columns([charts.TrendPoint(t["periode"], t["nilai_ikm"], t["mutu"]) for t in trend],
                                      "Tren Nilai IKM per semester"),
     }
-    if opd_kode is None:
-        ranking = pub.rows("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat NULLS LAST, opd_kode", [periode])
-        before = {r["opd_kode"]: r for r in pub.rows(
-            "SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [prev_periode])}
-        for r in ranking:
-            b = before.get(r["opd_kode"])
-            r["nilai_sebelumnya"] = b["nilai_ikm"] if b else None
-            r["peringkat_sebelumnya"] = b["peringkat"] if b else None
-            r["selisih"] = _delta(r["nilai_ikm"], r["nilai_sebelumnya"])
-        ctx["peringkat"] = ranking
-        ctx["charts"]["peringkat"] = charts.banded_bars(
-            [charts.Bar(f"{r['peringkat'] or '–'}. {r['opd_nama'] or r['opd_kode']}", r["nilai_ikm"], r["mutu"],
-                        f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
-            "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
-        rata = head.get("nilai_ikm_rata_opd")
-        band = band_of(rata)
-        ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd")) if head.get("mutu_rata_opd") \
-            else (band.mutu, band.kinerja) if band else None
-    return ctx
+
+
+def _ranking(pub: Published, periode: str, prev_periode: str) -> list[dict]:
+    """The OPD of the periode by rank, each with its value and rank in the previous periode."""
+    ranking = pub.rows("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat NULLS LAST, opd_kode", [periode])
+    before = {r["opd_kode"]: r for r in pub.rows(
+        "SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [prev_periode])}
+    for r in ranking:
+        b = before.get(r["opd_kode"])
+        r["nilai_sebelumnya"] = b["nilai_ikm"] if b else None
+        r["peringkat_sebelumnya"] = b["peringkat"] if b else None
+        r["selisih"] = _delta(r["nilai_ikm"], r["nilai_sebelumnya"])
+    return ranking
+
+
+def _ranking_chart(ranking: list[dict]):
+    return charts.banded_bars(
+        [charts.Bar(f"{r['peringkat'] or '–'}. {r['opd_nama'] or r['opd_kode']}", r["nilai_ikm"], r["mutu"],
+                    f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
+        "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
 
 
 # --------------------------------------------------------------------------- files
@@ -504,8 +521,7 @@ def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True)
     Periode.parse(periode)  # refuses anything but a periode label
     tmp = staging_dir(out_dir)
     try:
-        by_opd = _profile_counts(pub, periode)
-        profile = (by_opd, profile_plan(by_opd))
+        profile = periode_profile(pub, periode)
         units: list[tuple[str | None, str]] = [(None, "kota")]
         units += [(r["opd_kode"], safe_name(r["opd_kode"])) for r in
                   pub.rows("SELECT opd_kode FROM ikm_opd WHERE periode = ? ORDER BY opd_kode", [periode])]
