@@ -119,75 +119,115 @@ def _cell(ws, value):
     return WriteOnlyCell(ws, value=value)
 
 
-def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) -> list[ExportedTable]:
-    """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
+@dataclass(frozen=True)
+class _TableExport:
+    """What to write for one table of a periode (the plan; nothing is written yet)."""
+
+    table: str
+    columns: list[tuple[str, str]]  # (name, DuckDB type)
+    sql: str  # the periode's rows
+    filter: str  # 'periode' | 'periode_declared' | 'semua'
+
+
+def export_plan(con: duckdb.DuckDBPyConnection, periode: str) -> list[_TableExport]:
+    """Every published table to export for `periode`, in sheet order, with its SELECT."""
     if not Periode.is_label(periode):  # the label goes into SQL text: accept nothing else
         raise ValueError(f"not a periode label: {periode!r}")
+    tables = _tables(con)
+    order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
+    return [_TableExport(t, tables[t], *_select(t, tables[t], periode)) for t in order]
+
+
+def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) -> list[ExportedTable]:
+    """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
+    plan = export_plan(con, periode)
     tmp = staging_dir(out_dir)
     try:
         wb = Workbook(write_only=True)
-        bold = Font(bold=True)
-        done: list[tuple[str, int, int, str]] = []
-        tables = _tables(con)
-        order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
-        for table in order:
-            columns = tables[table]
-            sql, how = _select(table, columns, periode)
-            target = tmp / f"{table}.parquet"
-            # COPY reports the rows it wrote
-            rows = int(con.execute(f"COPY ({sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [target.as_posix()])
-                       .fetchall()[0][0])
-            if rows > XLSX_MAX_ROWS:  # the full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)
-                csv = tmp / f"{table}.csv"
-                with csv.open("wb") as f:
-                    f.write(b"\xef\xbb\xbf")
-                con.execute("COPY (SELECT * FROM read_parquet(?)) TO ? (FORMAT csv, HEADER true)",
-                            [target.as_posix(), f"{csv.as_posix()}.body"])
-                with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
-                    shutil.copyfileobj(body, f, 1 << 20)
-                os.unlink(f"{csv}.body")
-            ws = wb.create_sheet(title=table[:31])
-            header = []
-            for name, _ in columns:
-                c = WriteOnlyCell(ws, value=name)
-                c.font = bold
-                header.append(c)
-            ws.append(header)
-            written = 0
-            cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {XLSX_MAX_ROWS}", [target.as_posix()])
-            while written < min(rows, XLSX_MAX_ROWS):
-                batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
-                if not batch:
-                    break
-                for r in batch:
-                    ws.append([_cell(ws, v) for v in r])
-                written += len(batch)
-            done.append((table, rows, written, how))
-        truncated = [(t, n, w) for t, n, w, _ in done if w < n]
-        if truncated:
-            ws = wb.create_sheet(title="_catatan")
-            ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
-            for t, n, w in truncated:
-                ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
+        done = [_write_table(con, wb, tmp, item) for item in plan]
+        _write_notes_sheet(wb, done)
         wb.save(tmp / XLSX_NAME.format(periode=periode))
-        published = {}
-        if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
-            row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
-            if row:
-                published = {"published_at_utc": row[0].isoformat() if row[0] else None, "run_id": row[1]}
-        (tmp / "manifest.json").write_text(json.dumps({
-            "periode": periode,
-            **published,
-            "xlsx": XLSX_NAME.format(periode=periode),
-            "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
-                           **({"csv": f"{t}.csv"} if w < n else {})}
-                       for t, n, w, how in done},
-        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(_manifest(con, periode, done), indent=2, ensure_ascii=False)
+                                           + "\n", encoding="utf-8")
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return [ExportedTable(periode, t, n, out_dir / f"{t}.parquet", w, how) for t, n, w, how in done]
+
+
+def _write_table(con: duckdb.DuckDBPyConnection, wb: Workbook, folder: Path,
+                 item: _TableExport) -> tuple[str, int, int, str]:
+    """One table: its Parquet file, a CSV when the sheet cannot hold it, its sheet. Returns
+    (table, rows, rows on the sheet, filter)."""
+    target = folder / f"{item.table}.parquet"
+    # COPY reports the rows it wrote
+    rows = int(con.execute(f"COPY ({item.sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [target.as_posix()])
+               .fetchall()[0][0])
+    if rows > XLSX_MAX_ROWS:
+        _write_full_csv(con, target, folder / f"{item.table}.csv")
+    written = _write_sheet(con, wb, item, target, rows)
+    return item.table, rows, written, item.filter
+
+
+def _write_full_csv(con: duckdb.DuckDBPyConnection, parquet: Path, csv: Path) -> None:
+    """The full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)."""
+    with csv.open("wb") as f:
+        f.write(b"\xef\xbb\xbf")
+    con.execute("COPY (SELECT * FROM read_parquet(?)) TO ? (FORMAT csv, HEADER true)",
+                [parquet.as_posix(), f"{csv.as_posix()}.body"])
+    with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
+        shutil.copyfileobj(body, f, 1 << 20)
+    os.unlink(f"{csv}.body")
+
+
+def _write_sheet(con: duckdb.DuckDBPyConnection, wb: Workbook, item: _TableExport, parquet: Path,
+                 rows: int) -> int:
+    """The table's sheet: a bold header and its first XLSX_MAX_ROWS rows. Returns the rows written."""
+    ws = wb.create_sheet(title=item.table[:31])
+    bold = Font(bold=True)
+    header = []
+    for name, _ in item.columns:
+        c = WriteOnlyCell(ws, value=name)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    written = 0
+    cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {XLSX_MAX_ROWS}", [parquet.as_posix()])
+    while written < min(rows, XLSX_MAX_ROWS):
+        batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
+        if not batch:
+            break
+        for r in batch:
+            ws.append([_cell(ws, v) for v in r])
+        written += len(batch)
+    return written
+
+
+def _write_notes_sheet(wb: Workbook, done: list[tuple[str, int, int, str]]) -> None:
+    """The '_catatan' sheet, when a table did not fit on its sheet."""
+    truncated = [(t, n, w) for t, n, w, _ in done if w < n]
+    if truncated:
+        ws = wb.create_sheet(title="_catatan")
+        ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
+        for t, n, w in truncated:
+            ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, periode: str, done: list[tuple[str, int, int, str]]) -> dict:
+    published = {}
+    if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+        row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
+        if row:
+            published = {"published_at_utc": row[0].isoformat() if row[0] else None, "run_id": row[1]}
+    return {
+        "periode": periode,
+        **published,
+        "xlsx": XLSX_NAME.format(periode=periode),
+        "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
+                       **({"csv": f"{t}.csv"} if w < n else {})}
+                   for t, n, w, how in done},
+    }
 
 
 def write_exports(published: Path, out_root: Path, periodes: list[str] | None = None) -> dict[str, list[ExportedTable]]:
