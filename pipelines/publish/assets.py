@@ -15,14 +15,20 @@ from pipelines.transform.assets import mart_asset_keys, mart_periode_keys
 MART_KEYS = mart_asset_keys()
 
 
+# How a step after dbt runs: partitioned like its inputs so one run can write, audit, publish and
+# report a semester (the files written always hold every semester), one run for a range of
+# semesters, under the run lock. The report stage's laporan_skm runs the same way.
+PUBLISH_STEP = {
+    "group_name": "publish",
+    "partitions_def": semester_partitions,
+    "backfill_policy": BackfillPolicy.single_run(),
+    "required_resource_keys": {"run_lock"},
+}
+
+
 @asset(
-    group_name="publish",
     deps=MART_KEYS,
-    # Partitioned like its inputs so one run can write, audit and publish a semester; the file it
-    # writes always holds every semester.
-    partitions_def=semester_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
-    required_resource_keys={"run_lock"},
+    **PUBLISH_STEP,
     description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
                 "swapped in atomically.",
 )
