@@ -224,6 +224,17 @@ def suppress_profile(con: duckdb.DuckDBPyConnection, table: str, min_group: int 
     """Rewrites `table` (an exact per-OPD profile) as the published one: OPD rows plus city rows
     (`level` 'kota', opd_kode NULL, the sums of the OPD rows), `jumlah_responden` and `persen`
     NULL where hidden and `disembunyikan` saying why. Returns counts of hidden cells by reason."""
+    hidden_rows = hidden_profile_cells(con, table, min_group)
+    _rewrite_profile(con, table, hidden_rows)
+    by_reason: dict[str, int] = defaultdict(int)
+    for row in hidden_rows:
+        by_reason[row["disembunyikan"]] += 1
+    return dict(by_reason)
+
+
+def hidden_profile_cells(con: duckdb.DuckDBPyConnection, table: str, min_group: int = MIN_GROUP) -> list[dict]:
+    """The plan for an exact profile table: one `suppression_plan` per periode and dimensi over
+    its OPD rows and the city row; a row per hidden cell (unit: opd_kode or TOTAL_ROW)."""
     # in a fixed order: where two cells could complete a suppression equally well, the plan takes
     # the first it meets, and the same data must always hide the same cells
     exact = con.execute(f"SELECT periode, opd_kode, dimensi, kategori, jumlah_responden FROM {table} "
@@ -237,6 +248,12 @@ def suppress_profile(con: duckdb.DuckDBPyConnection, table: str, min_group: int 
             for kategori, kind in kinds.items():
                 hidden_rows.append({"periode": periode, "unit": unit, "dimensi": dimensi,
                                     "kategori": kategori, "disembunyikan": HIDDEN_REASON[kind]})
+    return hidden_rows
+
+
+def _rewrite_profile(con: duckdb.DuckDBPyConnection, table: str, hidden_rows: list[dict]) -> None:
+    """`table` with the city rows added, percentages of the exact unit totals, and the hidden
+    cells' counts and percentages NULL with their reason."""
     hidden = pd.DataFrame(hidden_rows, columns=["periode", "unit", "dimensi", "kategori", "disembunyikan"],
                           dtype="string")
     con.register("_hidden", hidden)
@@ -272,7 +289,3 @@ def suppress_profile(con: duckdb.DuckDBPyConnection, table: str, min_group: int 
         con.unregister("_hidden")
     con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _profil")
     con.execute("DROP TABLE _profil")
-    by_reason: dict[str, int] = defaultdict(int)
-    for row in hidden_rows:
-        by_reason[row["disembunyikan"]] += 1
-    return dict(by_reason)
