@@ -28,9 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.report.exports import published_periodes, replace_dir, staging_dir
-from pipelines.report.laporan import charts
-from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
+from pipelines.periode import WITA, Periode
 from pipelines.publish.disclosure import (
     MIN_GROUP,
     SECONDARY_LABEL,
@@ -40,7 +38,9 @@ from pipelines.publish.disclosure import (
     label_of_reason,
     suppression_plan,
 )
-from pipelines.periode import WITA, Periode
+from pipelines.report.exports import published_periodes, replace_dir, staging_dir
+from pipelines.report.laporan import charts
+from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
 from pipelines.report.laporan.fmt import angka, suppress_counts
 from pipelines.report.laporan.templates import render_page
 
