@@ -12,7 +12,7 @@ from dagster import Definitions, in_process_executor
 from pipelines.context import SkmContext
 from pipelines.ingest.assets import raw_lake
 from pipelines.publish.assets import build_publish_asset
-from pipelines.publish.report_assets import laporan_skm
+from pipelines.report.assets import laporan_skm
 from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.resources import build_resources
 from pipelines.schedules import build_refresh_schedule, semester_close_schedule, semester_job

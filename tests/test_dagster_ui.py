@@ -3,7 +3,7 @@ webserver's GraphQL API the way the UI drives it, and the asset graph rendered b
 
 The tests share one server (module fixture) and run in order: the sensor's first tick, a run
 launched through the API, a file dropped into a landing folder, the UI's lineage page (Chromium
-driven over the DevTools protocol, pipelines/publish/report/chromium.py). Artefacts
+driven over the DevTools protocol, pipelines/report/laporan/chromium.py). Artefacts
 (server log, DOM, screenshot) are kept in artifacts/ui/.
 """
 
@@ -20,7 +20,7 @@ from urllib.parse import quote
 import duckdb
 import pytest
 
-from pipelines.publish.report.chromium import HeadlessChromium
+from pipelines.report.laporan.chromium import HeadlessChromium
 from pipelines.registry import load_registry
 from pipelines.settings import REPO_ROOT
 from tests.conftest import make_data_dir

@@ -18,9 +18,11 @@ import duckdb
 import openpyxl
 import pytest
 
-from pipelines.publish.disclosure import suppress_profile
-from pipelines.publish.exports import write_exports, xlsx_path
-from pipelines.publish.report.build import (
+from pipelines.publish.disclosure import SECONDARY_LABEL, SUPPRESSED_LABEL, suppress_profile
+from pipelines.report.exports import write_exports, xlsx_path
+from pipelines.report.laporan.build import (
+    NO_PDF,
+    LaporanOptions,
     build_reports,
     chromium_binary,
     city_profile,
@@ -29,7 +31,7 @@ from pipelines.publish.report.build import (
     profile_plan,
     run_chromium,
 )
-from pipelines.publish.report.fmt import SECONDARY_LABEL, SUPPRESSED_LABEL, angka, selisih, suppress_counts
+from pipelines.report.laporan.fmt import angka, selisih, suppress_counts
 from pipelines.settings import REPO_ROOT, UNSUR_KEYS
 
 ARTIFACTS = REPO_ROOT / "artifacts" / "report"
@@ -286,7 +288,7 @@ def _read(p: Path) -> str:
 
 def test_reports_from_a_minimal_published_file(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb")
-    out = build_reports(db, tmp_path / "laporan", pdf=False)
+    out = build_reports(db, tmp_path / "laporan", options=NO_PDF)
     assert sorted(out) == ["2025-S1", "2025-S2"]
     names = sorted(p.name for p in (tmp_path / "laporan" / "2025-S2").iterdir())
     assert names == ["OPD-A.html", "OPD-B.html", "kota.html"]
@@ -313,9 +315,24 @@ def test_reports_from_a_minimal_published_file(tmp_path):
     assert dec(field(page, "nilai_ikm")) == nilai and f">{angka(nilai)}<" in kota
 
 
+def test_the_mutu_bands_on_the_page_are_the_seeds(tmp_path):
+    """The band texts (unsur figcaption, method note) and the chart ticks come from pipelines.mutu."""
+    from pipelines import mutu
+
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], options=NO_PDF)
+    kota = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
+    assert "Pita latar: D &lt; 65,00 · C 65,00–76,60 · B 76,61–88,30 · A ≥ 88,31." in kota
+    assert ("Mutu: A (Sangat baik) ≥ 88,31; B (Baik) 76,61–88,30; C (Kurang baik) 65,00–76,60; "
+            "D (Tidak baik) &lt; 65,00.") in kota
+    for band in mutu.bands():
+        assert f"<title>Mutu {band.mutu} ({band.kinerja})</title>" in kota
+        assert f'font-size="10.5">{angka(band.lower, 2 if band.lower % 1 else 0)}</text>' in kota
+
+
 def test_saran_and_minimum_sample_are_shown_once_published(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb", saran=True, sampel=True)
-    build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], options=NO_PDF)
     opd_a = _read(tmp_path / "laporan" / "2025-S2" / "OPD-A.html")
     assert "Antrian &lt;b&gt;terlalu&lt;/b&gt; lama" in opd_a and "Petugas ramah" not in opd_a
     page = parse(opd_a)
@@ -326,7 +343,7 @@ def test_saran_and_minimum_sample_are_shown_once_published(tmp_path):
 
 def test_the_data_quality_footnote(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb", quality=True)
-    build_reports(db, tmp_path / "laporan", ["2025-S2"], pdf=False)
+    build_reports(db, tmp_path / "laporan", ["2025-S2"], options=NO_PDF)
     kota = parse(_read(tmp_path / "laporan" / "2025-S2" / "kota.html"))
     assert [field(kota, f) for f in ("rows_read", "rows_used", "rows_quarantined", "rows_duplicate")] == \
         ["1310", "1244", "60", "6"]
@@ -344,9 +361,7 @@ def test_the_data_quality_footnote(tmp_path):
 
 def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tmp_path, monkeypatch):
     db = _synthetic_published(tmp_path / "skm.duckdb")
-    monkeypatch.delenv("SKM_CHROMIUM", raising=False)
-    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
-    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it
+    monkeypatch.setenv("PATH", str(tmp_path))  # no chromium on it (and none configured)
     out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
     assert {r.pdf_status for r in out["2025-S2"]} == {"dilewati: chromium tidak terpasang"}
     assert all(r.html.exists() and r.pdf is None for r in out["2025-S2"])
@@ -354,8 +369,7 @@ def test_without_chromium_the_html_is_written_and_the_pdf_recorded_as_skipped(tm
 
 
 @needs_chromium
-def test_every_page_is_printed_and_a_page_that_fails_does_not_stop_the_rest(tmp_path, monkeypatch):
-    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
+def test_every_page_is_printed_and_a_page_that_fails_does_not_stop_the_rest(tmp_path):
     for name in ("a", "c"):
         (tmp_path / f"{name}.html").write_text(f"<html><style>@page{{size:A4}}</style><body><h1>Laporan {name}</h1></body></html>")
     pages = [(tmp_path / f"{n}.html", tmp_path / f"{n}.pdf") for n in ("a", "b", "c")]  # b.html is missing
@@ -369,17 +383,16 @@ def test_every_page_is_printed_and_a_page_that_fails_does_not_stop_the_rest(tmp_
     assert not (tmp_path / "b.pdf").exists()
 
 
-def test_a_failing_chromium_is_recorded_not_raised(tmp_path, monkeypatch):
+def test_a_failing_chromium_is_recorded_not_raised(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb")
-    monkeypatch.setenv("SKM_CHROMIUM", shutil.which("false") or "/bin/false")
-    monkeypatch.setenv("SKM_LAPORAN_PDF", "1")
-    out = build_reports(db, tmp_path / "laporan", ["2025-S2"])
+    failing = LaporanOptions(chromium=shutil.which("false") or "/bin/false")  # the run context's chromium
+    out = build_reports(db, tmp_path / "laporan", ["2025-S2"], options=failing)
     assert all(r.pdf is None and r.pdf_status.startswith("gagal: chromium exit 1") for r in out["2025-S2"])
 
 
 def test_a_periode_without_data_writes_nothing(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb")
-    assert build_reports(db, tmp_path / "laporan", ["2024-S2"], pdf=False) == {"2024-S2": []}
+    assert build_reports(db, tmp_path / "laporan", ["2024-S2"], options=NO_PDF) == {"2024-S2": []}
     assert write_exports(db, tmp_path / "exports", ["2024-S2"]) == {"2024-S2": []}
     assert not (tmp_path / "laporan" / "2024-S2").exists() and not (tmp_path / "exports" / "2024-S2").exists()
 
@@ -396,19 +409,17 @@ def test_xlsx_keeps_formula_like_text_as_text(tmp_path):
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
 
 
-def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path, monkeypatch):
-    """XLSX is for people and slow to write: a row-level table over the cap keeps its first rows
-    on the sheet, says so in '_catatan', and its every row is in the CSV (and the Parquet)."""
-    import pipelines.publish.exports as exports
-
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 3)
+def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path):
+    """XLSX is for people and slow to write: a row-level table over the cap (here 3, the run
+    context's xlsx_max_rows) keeps its first rows on the sheet, says so in '_catatan', and its
+    every row is in the CSV (and the Parquet)."""
     db = tmp_path / "skm.duckdb"
     _synthetic_published(db)
     with duckdb.connect(str(db)) as con:
         con.execute("CREATE TABLE saran (periode VARCHAR, opd_kode VARCHAR, saran VARCHAR)")
         con.execute("INSERT INTO saran SELECT '2025-S2', 'A', 'saran ' || i FROM range(7) t(i)")
         con.execute("INSERT INTO saran VALUES ('2025-S1', 'A', 'other semester')")
-    out = write_exports(db, tmp_path / "exports", ["2025-S2"])
+    out = write_exports(db, tmp_path / "exports", ["2025-S2"], max_rows=3)
     saran = next(e for e in out["2025-S2"] if e.table == "saran")
     assert (saran.rows, saran.xlsx_rows) == (7, 3)
     folder = tmp_path / "exports" / "2025-S2"
@@ -433,16 +444,8 @@ def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path, mon
 def built(sample_run):
     """The session's pipeline run on the 60-rows estate over both semesters, PDFs on
     (tests/conftest.py); its last asset is `laporan_skm`. Read only: it is shared."""
-    data_dir = sample_run.data_dir
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SKM_DATA_DIR", str(data_dir))
-    mp.setenv("SKM_LAPORAN_PDF", "1")
-    mp.delenv("SKM_REGISTRY", raising=False)
-    try:
-        assert sample_run.success
-        yield data_dir, sample_run.laporan  # the laporan_skm materialization's metadata values
-    finally:
-        mp.undo()
+    assert sample_run.success
+    return sample_run.data_dir, sample_run.laporan  # the laporan_skm materialization's metadata values
 
 
 def _published(data_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -638,7 +641,7 @@ def test_a_constructed_group_of_two_is_hidden_and_larger_groups_shown(built, tmp
             con.execute("INSERT INTO profil_responden VALUES (?, ?, ?, 'pekerjaan', ?, ?, NULL)",
                         [periode, opd, opd, kat, n])
         suppress_profile(con, "profil_responden")
-    build_reports(db, tmp_path / "laporan", [periode], pdf=False)
+    build_reports(db, tmp_path / "laporan", [periode], options=NO_PDF)
     page = parse(_read(tmp_path / "laporan" / periode / f"{opd}.html"))
     for kat in ("PNS", "TNI"):
         row = page.profile[("pekerjaan", kat)]
@@ -681,7 +684,7 @@ def test_exports_hold_each_periodes_rows_of_every_published_table(built):
         assert kinds["jumlah_responden"] == "BIGINT" and kinds["nilai_ikm"].startswith("DECIMAL")
         wb = openpyxl.load_workbook(xlsx_path(root, periode), read_only=True)
         assert sorted(n for n in wb.sheetnames if n != "_catatan") == sorted(tables)
-        from pipelines.publish.exports import XLSX_MAX_ROWS
+        from pipelines.report.exports import XLSX_MAX_ROWS
 
         for table in tables:
             n = reader.execute(f"SELECT count(*) FROM read_parquet('{folder / (table + '.parquet')}')").fetchone()[0]

@@ -4,15 +4,25 @@ built and tested them; a failing blocking check upstream skips it and the old fi
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from dagster import (AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure, MaterializeResult,
-                     MetadataValue, asset)
+from dagster import (AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure,
+                     MaterializeResult, MetadataValue, asset)
 
 from pipelines.context import SkmContext
-from pipelines.run_lock import RunLock
 from pipelines.partitions import semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
+from pipelines.run_lock import RunLock
 from pipelines.transform.generation import built_in_run, not_built_by
+
+
+# How a step after dbt runs: partitioned like its inputs so one run can write, audit, publish and
+# report a semester (the files written always hold every semester), one run for a range of
+# semesters. The report stage's laporan_skm runs the same way. (Both take the run lock as a
+# resource argument.)
+PUBLISH_STEP = {
+    "partitions_def": semester_partitions,
+    "backfill_policy": BackfillPolicy.single_run(),
+}
 
 
 def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[str, str],
@@ -25,10 +35,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[s
     @asset(
         group_name="publish",
         deps=list(mart_keys),
-        # Partitioned like its inputs so one run can write, audit and publish a semester; the file it
-        # writes always holds every semester.
-        partitions_def=semester_partitions,
-        backfill_policy=BackfillPolicy.single_run(),
+        **PUBLISH_STEP,
         description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
                     "swapped in atomically.",
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from pipelines.periode import Periode
 from pipelines.sql import ident, literal
 
 
@@ -38,10 +38,9 @@ SHEET_ORDER = ("ikm_kota", "ikm_kota_unsur", "ikm_opd", "ikm_unsur", "ikm_layana
 # the Parquet file. Writing XLSX costs ~30 000 cells/s (openpyxl), so the cap keeps the exports at
 # seconds instead of minutes at 10 million responses. Never above Excel's own limit.
 EXCEL_ROW_LIMIT = 1_048_575  # Excel's sheet limit, less the header
-XLSX_MAX_ROWS = min(int(os.environ.get("SKM_XLSX_MAX_ROWS", "1000")), EXCEL_ROW_LIMIT)
+XLSX_MAX_ROWS = 1000  # the default (the run context's xlsx_max_rows)
 XLSX_NAME = "skm-{periode}.xlsx"
 _BATCH = 10_000
-_PERIODE = re.compile(r"^\d{4}-S[12]$")
 
 
 @dataclass(frozen=True)
@@ -120,70 +119,40 @@ def _cell(ws, value):
     return WriteOnlyCell(ws, value=value)
 
 
-def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) -> list[ExportedTable]:
-    """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
-    if not _PERIODE.match(periode or ""):  # the label goes into SQL text: accept nothing else
+@dataclass(frozen=True)
+class _TableExport:
+    """What to write for one table of a periode (the plan; nothing is written yet)."""
+
+    table: str
+    columns: list[tuple[str, str]]  # (name, DuckDB type)
+    sql: str  # the periode's rows
+    filter: str  # 'periode' | 'periode_declared' | 'semua'
+    sheet_rows: int = XLSX_MAX_ROWS  # rows on the sheet at most; a longer table also gets a full CSV
+
+
+def export_plan(con: duckdb.DuckDBPyConnection, periode: str, max_rows: int = XLSX_MAX_ROWS) -> list[_TableExport]:
+    """Every published table to export for `periode`, in sheet order, with its SELECT and at most
+    `max_rows` rows on its sheet (never above Excel's limit)."""
+    if not Periode.is_label(periode):  # the label goes into SQL text: accept nothing else
         raise ValueError(f"not a periode label: {periode!r}")
+    tables = _tables(con)
+    order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
+    sheet_rows = min(max_rows, EXCEL_ROW_LIMIT)
+    return [_TableExport(t, tables[t], *_select(t, tables[t], periode), sheet_rows) for t in order]
+
+
+def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path,
+                   max_rows: int = XLSX_MAX_ROWS) -> list[ExportedTable]:
+    """Every published table's rows for `periode` as Parquet plus one XLSX, into `out_dir`."""
+    plan = export_plan(con, periode, max_rows)
     tmp = staging_dir(out_dir)
     try:
         wb = Workbook(write_only=True)
-        bold = Font(bold=True)
-        done: list[tuple[str, int, int, str]] = []
-        tables = _tables(con)
-        order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
-        for table in order:
-            columns = tables[table]
-            sql, how = _select(table, columns, periode)
-            target = tmp / f"{table}.parquet"
-            # COPY reports the rows it wrote
-            rows = int(con.execute(f"COPY ({sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [target.as_posix()])
-                       .fetchall()[0][0])
-            if rows > XLSX_MAX_ROWS:  # the full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)
-                csv = tmp / f"{table}.csv"
-                with csv.open("wb") as f:
-                    f.write(b"\xef\xbb\xbf")
-                con.execute("COPY (SELECT * FROM read_parquet(?)) TO ? (FORMAT csv, HEADER true)",
-                            [target.as_posix(), f"{csv.as_posix()}.body"])
-                with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
-                    shutil.copyfileobj(body, f, 1 << 20)
-                os.unlink(f"{csv}.body")
-            ws = wb.create_sheet(title=table[:31])
-            header = []
-            for name, _ in columns:
-                c = WriteOnlyCell(ws, value=name)
-                c.font = bold
-                header.append(c)
-            ws.append(header)
-            written = 0
-            cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {XLSX_MAX_ROWS}", [target.as_posix()])
-            while written < min(rows, XLSX_MAX_ROWS):
-                batch = cur.fetchmany(min(_BATCH, XLSX_MAX_ROWS - written))
-                if not batch:
-                    break
-                for r in batch:
-                    ws.append([_cell(ws, v) for v in r])
-                written += len(batch)
-            done.append((table, rows, written, how))
-        truncated = [(t, n, w) for t, n, w, _ in done if w < n]
-        if truncated:
-            ws = wb.create_sheet(title="_catatan")
-            ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
-            for t, n, w in truncated:
-                ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
+        done = [_write_table(con, wb, tmp, item) for item in plan]
+        _write_notes_sheet(wb, done)
         wb.save(tmp / XLSX_NAME.format(periode=periode))
-        published = {}
-        if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
-            row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
-            if row:
-                published = {"published_at_utc": row[0].isoformat() if row[0] else None, "run_id": row[1]}
-        (tmp / "manifest.json").write_text(json.dumps({
-            "periode": periode,
-            **published,
-            "xlsx": XLSX_NAME.format(periode=periode),
-            "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
-                           **({"csv": f"{t}.csv"} if w < n else {})}
-                       for t, n, w, how in done},
-        }, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(_manifest(con, periode, done), indent=2, ensure_ascii=False)
+                                           + "\n", encoding="utf-8")
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -191,20 +160,95 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path) 
     return [ExportedTable(periode, t, n, out_dir / f"{t}.parquet", w, how) for t, n, w, how in done]
 
 
-def write_exports(published: Path, out_root: Path, periodes: list[str] | None = None) -> dict[str, list[ExportedTable]]:
+def _write_table(con: duckdb.DuckDBPyConnection, wb: Workbook, folder: Path,
+                 item: _TableExport) -> tuple[str, int, int, str]:
+    """One table: its Parquet file, a CSV when the sheet cannot hold it, its sheet. Returns
+    (table, rows, rows on the sheet, filter)."""
+    target = folder / f"{item.table}.parquet"
+    # COPY reports the rows it wrote
+    rows = int(con.execute(f"COPY ({item.sql}) TO ? (FORMAT parquet, COMPRESSION zstd)", [target.as_posix()])
+               .fetchall()[0][0])
+    if rows > item.sheet_rows:
+        _write_full_csv(con, target, folder / f"{item.table}.csv")
+    written = _write_sheet(con, wb, item, target, rows)
+    return item.table, rows, written, item.filter
+
+
+def _write_full_csv(con: duckdb.DuckDBPyConnection, parquet: Path, csv: Path) -> None:
+    """The full rows in a format Excel opens too (BOM: Excel reads it as UTF-8)."""
+    with csv.open("wb") as f:
+        f.write(b"\xef\xbb\xbf")
+    con.execute("COPY (SELECT * FROM read_parquet(?)) TO ? (FORMAT csv, HEADER true)",
+                [parquet.as_posix(), f"{csv.as_posix()}.body"])
+    with csv.open("ab") as f, open(f"{csv}.body", "rb") as body:
+        shutil.copyfileobj(body, f, 1 << 20)
+    os.unlink(f"{csv}.body")
+
+
+def _write_sheet(con: duckdb.DuckDBPyConnection, wb: Workbook, item: _TableExport, parquet: Path,
+                 rows: int) -> int:
+    """The table's sheet: a bold header and its first `item.sheet_rows` rows. Returns the rows written."""
+    ws = wb.create_sheet(title=item.table[:31])
+    bold = Font(bold=True)
+    header = []
+    for name, _ in item.columns:
+        c = WriteOnlyCell(ws, value=name)
+        c.font = bold
+        header.append(c)
+    ws.append(header)
+    written = 0
+    cur = con.execute(f"SELECT * FROM read_parquet(?) LIMIT {int(item.sheet_rows)}", [parquet.as_posix()])
+    while written < min(rows, item.sheet_rows):
+        batch = cur.fetchmany(min(_BATCH, item.sheet_rows - written))
+        if not batch:
+            break
+        for r in batch:
+            ws.append([_cell(ws, v) for v in r])
+        written += len(batch)
+    return written
+
+
+def _write_notes_sheet(wb: Workbook, done: list[tuple[str, int, int, str]]) -> None:
+    """The '_catatan' sheet, when a table did not fit on its sheet."""
+    truncated = [(t, n, w) for t, n, w, _ in done if w < n]
+    if truncated:
+        ws = wb.create_sheet(title="_catatan")
+        ws.append(["tabel", "baris", "baris di lembar ini", "catatan"])
+        for t, n, w in truncated:
+            ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, periode: str, done: list[tuple[str, int, int, str]]) -> dict:
+    published = {}
+    if "_published" in {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}:
+        row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
+        if row:
+            published = {"published_at_utc": row[0].isoformat() if row[0] else None, "run_id": row[1]}
+    return {
+        "periode": periode,
+        **published,
+        "xlsx": XLSX_NAME.format(periode=periode),
+        "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
+                       **({"csv": f"{t}.csv"} if w < n else {})}
+                   for t, n, w, how in done},
+    }
+
+
+def write_exports(published: Path, out_root: Path, periodes: list[str] | None = None,
+                  max_rows: int = XLSX_MAX_ROWS) -> dict[str, list[ExportedTable]]:
     """Exports of every requested periode (default: all published ones) from a read-only
     connection. A periode the file does not hold gets no folder and maps to []."""
     con = duckdb.connect(str(published), read_only=True)
     try:
-        return write_exports_from(con, out_root, periodes)
+        return write_exports_from(con, out_root, periodes, max_rows)
     finally:
         con.close()
 
 
-def write_exports_from(con: duckdb.DuckDBPyConnection, out_root: Path,
-                       periodes: list[str] | None = None) -> dict[str, list[ExportedTable]]:
+def write_exports_from(con: duckdb.DuckDBPyConnection, out_root: Path, periodes: list[str] | None = None,
+                       max_rows: int = XLSX_MAX_ROWS) -> dict[str, list[ExportedTable]]:
     have = published_periodes(con)
-    return {p: export_periode(con, p, out_root / p) if p in have else []
+    return {p: export_periode(con, p, out_root / p, max_rows) if p in have else []
             for p in (periodes if periodes is not None else have)}
 
 

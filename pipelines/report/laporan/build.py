@@ -9,7 +9,7 @@ swapped in, so a reader never sees half a set.
 What a page shows follows the methodology's "What is published"; parts whose data is not
 published yet (minimum sample, saran) say so instead of inventing it. Small respondent groups in
 the profile are hidden, with one plan over the city page and every OPD page of the periode so that
-no hidden group can be worked out from the others (`fmt.suppression_plan`).
+no hidden group can be worked out from the others (`publish/disclosure.py`).
 """
 
 from __future__ import annotations
@@ -28,36 +28,36 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.publish.exports import published_periodes, replace_dir, staging_dir
-from pipelines.publish.report import charts
-from pipelines.publish.report.chromium import FLAGS, ChromiumError, HeadlessChromium
-from pipelines.publish.report.fmt import (
+from pipelines.periode import WITA, Periode
+from pipelines.publish.disclosure import (
     MIN_GROUP,
-    Group,
     SECONDARY_LABEL,
     SUPPRESSED_LABEL,
     TOTAL_ROW,
-    angka,
-    is_periode,
-    mutu_of,
-    periode_nama,
-    periode_sebelumnya,
-    suppress_counts,
+    Group,
+    label_of_reason,
     suppression_plan,
 )
-from pipelines.publish.report.templates import render_page
+from pipelines.report.exports import published_periodes, replace_dir, staging_dir
+from pipelines.report.laporan import charts
+from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
+from pipelines.report.laporan.fmt import angka, suppress_counts
+from pipelines.report.laporan.templates import render_page
 
-KOTA_NAMA = os.environ.get("SKM_KOTA_NAMA", "Kota Bontang")
-WITA = dt.timezone(dt.timedelta(hours=8), "WITA")
+@dataclass(frozen=True)
+class LaporanOptions:
+    """How the Laporan is written: the run context's kota_nama, laporan_pdf, chromium and
+    laporan_browsers (pipelines/context.py), handed in by the report asset."""
+
+    kota_nama: str = "Kota Bontang"
+    pdf: bool = True  # print each page to PDF with headless Chromium
+    chromium: str | None = None  # the executable; None: `chromium` on PATH
+    browsers: int = 0  # Chromium processes at once; 0: one per core, at most 2
+
+
+NO_PDF = LaporanOptions(pdf=False)
 TREND_PERIODES = 6  # the trend chart shows up to this many periodes, the current one last
-SARAN_TABLES = ("saran", "saran_masukan", "ikm_saran")
-SARAN_TEXT_COLUMNS = ("saran", "saran_masukan", "teks", "isi")
 SARAN_MAX_ITEMS = 50
-# Column names the report picks up for "responden vs sampel minimum" once a mart publishes them
-# (on ikm_opd, ikm_kota and ikm_layanan): population, Krejcie-Morgan minimum, adequacy flag.
-SAMPLE_COLUMNS = {"populasi": ("populasi", "jumlah_populasi"),
-                  "sampel_minimum": ("sampel_minimum", "jumlah_sampel_minimum", "minimum_sampel"),
-                  "sampel_memadai": ("sampel_memadai", "is_sampel_memadai")}
 
 DIMENSI = (
     ("jenis_kelamin", "Jenis kelamin", ("L", "P")),
@@ -97,9 +97,6 @@ class Published:
 
     def has(self, table: str, *cols: str) -> bool:
         return table in self.columns and all(c in self.columns[table] for c in cols)
-
-    def first_column(self, table: str, candidates: tuple[str, ...]) -> str | None:
-        return next((c for c in candidates if c in self.columns.get(table, ())), None)
 
     def rows(self, sql: str, params: list | None = None) -> list[dict]:
         cur = self.con.execute(sql, params or [])
@@ -146,17 +143,16 @@ def _headline(pub: Published, periode: str, opd_kode: str | None) -> dict | None
     return row
 
 
-def _sample(pub: Published, table: str, row: dict) -> dict:
-    """Respondents against the minimum sample, when a mart publishes the population."""
-    found = {key: pub.first_column(table, names) or next((n for n in names if n in row), None)
-             for key, names in SAMPLE_COLUMNS.items()}
+def _sample(row: dict) -> dict:
+    """Respondents against the minimum sample, when the population is known: the headline row
+    carries `populasi`, `sampel_minimum` and `sampel_memadai` from kecukupan_sampel (`_headline`)."""
     out = {"jumlah_responden": _int(row.get("jumlah_responden")), "tersedia": False,
            "populasi": None, "sampel_minimum": None, "memadai": None}
-    if found["sampel_minimum"] and row.get(found["sampel_minimum"]) is not None:
+    if row.get("sampel_minimum") is not None:
         out["tersedia"] = True
-        out["sampel_minimum"] = _int(row[found["sampel_minimum"]])
-        out["populasi"] = _int(row.get(found["populasi"])) if found["populasi"] else None
-        flag = row.get(found["sampel_memadai"]) if found["sampel_memadai"] else None
+        out["sampel_minimum"] = _int(row["sampel_minimum"])
+        out["populasi"] = _int(row.get("populasi"))
+        flag = row.get("sampel_memadai")
         out["memadai"] = bool(flag) if flag is not None else (
             out["jumlah_responden"] is not None and out["jumlah_responden"] >= out["sampel_minimum"])
     return out
@@ -170,7 +166,7 @@ def _unsur(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
     now = pub.rows(f"SELECT * FROM {table} WHERE periode = ?{where} ORDER BY urutan, unsur", [periode, *params])
     before = {r["unsur"]: r for r in pub.rows(
         f"SELECT unsur, nilai_unsur, nrr, mutu FROM {table} WHERE periode = ?{where}",
-        [periode_sebelumnya(periode), *params])}
+        [Periode.parse(periode).previous.label, *params])}
     for r in now:
         prev = before.get(r["unsur"])
         r["nilai_sebelumnya"] = prev["nilai_unsur"] if prev else None
@@ -229,7 +225,7 @@ def profile_groups(counts_by_dim: dict[str, dict[str, int]],
 def profile_plan(by_opd: dict[str, dict[str, dict[str, int]]]) -> dict[str, dict[str, dict[str, str]]]:
     """dimensi -> unit (opd_kode, or TOTAL_ROW for the city page) -> kategori -> primary |
     secondary: one plan over every page of the periode, since the city counts are the sums of
-    the OPD counts and each page prints its total (`fmt.suppression_plan`)."""
+    the OPD counts and each page prints its total (`publish/disclosure.py`)."""
     return {dim: suppression_plan({opd: dims.get(dim, {}) for opd, dims in by_opd.items()})
             for dim, _, _ in DIMENSI}
 
@@ -258,14 +254,13 @@ def _published_profile(pub: Published, periode: str, opd_kode: str | None) -> li
     (publish/disclosure.py: a `disembunyikan` column and city rows); None for an exact table."""
     if not pub.has("profil_responden", "level", "disembunyikan", "persen"):
         return None
-    label = {"kelompok_kecil": SUPPRESSED_LABEL, "pelengkap": SECONDARY_LABEL}
     given: dict[str, list[Group]] = defaultdict(list)
     for dim, kat, n, pct, why in pub.con.execute(
         "SELECT dimensi, coalesce(kategori, ?), jumlah_responden, persen, disembunyikan FROM profil_responden "
         "WHERE periode = ? AND level = ? AND opd_kode IS NOT DISTINCT FROM ?",
         [UNKNOWN, periode, "kota" if opd_kode is None else "opd", opd_kode],
     ).fetchall():
-        given[dim].append(Group(kat, None, None, label.get(why, SUPPRESSED_LABEL)) if why or n is None
+        given[dim].append(Group(kat, None, None, label_of_reason(why)) if why or n is None
                           else Group(kat, int(n), pct, angka(n, 0)))
     return profile_groups({}, given=dict(given))
 
@@ -295,9 +290,9 @@ def _trend(pub: Published, periode: str, opd_kode: str | None) -> list[dict]:
 
 
 def _saran(pub: Published, periode: str, opd_kode: str | None) -> dict:
-    table = next((t for t in SARAN_TABLES if pub.has(t, "periode")), None)
-    text_col = pub.first_column(table, SARAN_TEXT_COLUMNS) if table else None
-    if table is None or text_col is None:
+    """The saran of the periode (the published `saran` mart, personal data masked)."""
+    table, text_col = "saran", "saran"
+    if not pub.has(table, "periode", text_col):
         return {"tersedia": False}
     by_opd = pub.has(table, "opd_kode")
     if opd_kode is not None and by_opd:
@@ -360,39 +355,27 @@ def _published_at(pub: Published) -> dict:
 
 
 def report_context(pub: Published, periode: str, opd_kode: str | None = None,
-                   profile: tuple[dict, dict] | None = None) -> dict | None:
-    """Everything one page shows; None when the unit has no published row for the periode."""
+                   profile: tuple[dict, dict] | None = None, kota_nama: str = LaporanOptions.kota_nama) -> dict | None:
+    """Everything one page shows; None when the unit has no published row for the periode.
+    `profile`: the periode's (counts, plan) from `periode_profile`, shared by its pages."""
     head = _headline(pub, periode, opd_kode)
     if head is None:
         return None
-    prev_periode = periode_sebelumnya(periode)
+    prev_periode = Periode.parse(periode).previous.label
     prev = _headline(pub, prev_periode, opd_kode)
     unsur = _unsur(pub, periode, opd_kode)
     layanan = _layanan(pub, periode, opd_kode)
-    if profile is None:
-        by_opd = _profile_counts(pub, periode)
-        profile = (by_opd, profile_plan(by_opd))
-    by_opd, plan = profile
-    profil = _published_profile(pub, periode, opd_kode)
-    if profil is None:
-        profil = city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
     trend = _trend(pub, periode, opd_kode)
     ctx = {
-        "jenis": "kota" if opd_kode is None else "opd",
-        "kota_nama": KOTA_NAMA,
-        "unit_kode": opd_kode or "kota",
-        "unit_nama": KOTA_NAMA if opd_kode is None else (head.get("opd_nama") or opd_kode),
-        "periode": periode,
-        "periode_nama": periode_nama(periode),
-        "periode_sebelumnya": prev_periode,
+        **_unit(head, periode, prev_periode, opd_kode),
         "head": head,
         "prev": prev,
         "selisih": _delta(head.get("nilai_ikm"), prev.get("nilai_ikm") if prev else None),
-        "sampel": _sample(pub, "ikm_kota" if opd_kode is None else "ikm_opd", head),
+        "sampel": _sample(head),
         "unsur": unsur,
         "prioritas": _priorities(unsur),
         "layanan": layanan,
-        "profil": profil,
+        "profil": _page_profile(pub, periode, opd_kode, profile),
         "min_group": MIN_GROUP,
         "suppressed_label": SUPPRESSED_LABEL,
         "secondary_label": SECONDARY_LABEL,
@@ -401,8 +384,48 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "kualitas": _kualitas(pub, periode, opd_kode),
         "terbit": _published_at(pub),
         "peringkat": [],
+        "charts": _charts(unsur, layanan, trend, opd_kode),
     }
-    ctx["charts"] = {
+    if opd_kode is None:
+        ctx["peringkat"] = _ranking(pub, periode, prev_periode)
+        ctx["charts"]["peringkat"] = _ranking_chart(ctx["peringkat"])
+        # the mart classifies the mean of the OPD indices (ikm_kota.mutu_rata_opd)
+        ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd"))
+    return ctx
+
+
+def _unit(head: dict, periode: str, prev_periode: str, opd_kode: str | None) -> dict:
+    """Which page this is: the city or an OPD, and its periode."""
+    return {
+        "jenis": "kota" if opd_kode is None else "opd",
+        "kota_nama": kota_nama,
+        "unit_kode": opd_kode or "kota",
+        "unit_nama": kota_nama if opd_kode is None else (head.get("opd_nama") or opd_kode),
+        "periode": periode,
+        "periode_nama": Periode.parse(periode).nama,
+        "periode_sebelumnya": prev_periode,
+    }
+
+
+def periode_profile(pub: Published, periode: str) -> tuple[dict, dict]:
+    """The periode's exact profile counts and the one suppression plan over all its pages."""
+    by_opd = _profile_counts(pub, periode)
+    return by_opd, profile_plan(by_opd)
+
+
+def _page_profile(pub: Published, periode: str, opd_kode: str | None,
+                  profile: tuple[dict, dict] | None) -> list[dict]:
+    """The page's profile: as published when the published table is already suppressed, else
+    from the exact counts with the periode's plan."""
+    published = _published_profile(pub, periode, opd_kode)
+    if published is not None:
+        return published
+    by_opd, plan = profile if profile is not None else periode_profile(pub, periode)
+    return city_profile(by_opd, plan) if opd_kode is None else opd_profile(by_opd, opd_kode, plan)
+
+
+def _charts(unsur: list[dict], layanan: list[dict], trend: list[dict], opd_kode: str | None) -> dict:
+    return {
         "unsur": charts.banded_bars(
             [charts.Bar(u["unsur_nama"] or u["unsur"], u["nilai_unsur"], u["mutu"],
                         f"NRR {angka(u['nrr'], 3)} · {angka(u['nilai_unsur'])} ({u['mutu'] or '–'})",
@@ -419,24 +442,26 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "tren": charts.trend_columns([charts.TrendPoint(t["periode"], t["nilai_ikm"], t["mutu"]) for t in trend],
                                      "Tren Nilai IKM per semester"),
     }
-    if opd_kode is None:
-        ranking = pub.rows("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat NULLS LAST, opd_kode", [periode])
-        before = {r["opd_kode"]: r for r in pub.rows(
-            "SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [prev_periode])}
-        for r in ranking:
-            b = before.get(r["opd_kode"])
-            r["nilai_sebelumnya"] = b["nilai_ikm"] if b else None
-            r["peringkat_sebelumnya"] = b["peringkat"] if b else None
-            r["selisih"] = _delta(r["nilai_ikm"], r["nilai_sebelumnya"])
-        ctx["peringkat"] = ranking
-        ctx["charts"]["peringkat"] = charts.banded_bars(
-            [charts.Bar(f"{r['peringkat'] or '–'}. {r['opd_nama'] or r['opd_kode']}", r["nilai_ikm"], r["mutu"],
-                        f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
-            "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
-        rata = head.get("nilai_ikm_rata_opd")
-        ctx["rata_mutu"] = (head.get("mutu_rata_opd"), head.get("kinerja_rata_opd")) if head.get("mutu_rata_opd") \
-            else mutu_of(rata)
-    return ctx
+
+
+def _ranking(pub: Published, periode: str, prev_periode: str) -> list[dict]:
+    """The OPD of the periode by rank, each with its value and rank in the previous periode."""
+    ranking = pub.rows("SELECT * FROM ikm_opd WHERE periode = ? ORDER BY peringkat NULLS LAST, opd_kode", [periode])
+    before = {r["opd_kode"]: r for r in pub.rows(
+        "SELECT opd_kode, nilai_ikm, peringkat FROM ikm_opd WHERE periode = ?", [prev_periode])}
+    for r in ranking:
+        b = before.get(r["opd_kode"])
+        r["nilai_sebelumnya"] = b["nilai_ikm"] if b else None
+        r["peringkat_sebelumnya"] = b["peringkat"] if b else None
+        r["selisih"] = _delta(r["nilai_ikm"], r["nilai_sebelumnya"])
+    return ranking
+
+
+def _ranking_chart(ranking: list[dict]):
+    return charts.banded_bars(
+        [charts.Bar(f"{r['peringkat'] or '–'}. {r['opd_nama'] or r['opd_kode']}", r["nilai_ikm"], r["mutu"],
+                    f"{angka(r['nilai_ikm'])} ({r['mutu'] or '–'})", {"opd": r["opd_kode"]}) for r in ranking],
+        "Peringkat OPD menurut Nilai IKM", label_width=330, note_width=110)
 
 
 # --------------------------------------------------------------------------- files
@@ -447,8 +472,9 @@ def safe_name(opd_kode: str) -> str:
     return f"opd-{name}" if name.lower() == "kota" else name
 
 
-def chromium_binary() -> str | None:
-    return os.environ.get("SKM_CHROMIUM") or shutil.which("chromium")
+def chromium_binary(configured: str | None = None) -> str | None:
+    """The configured Chromium, else `chromium` on PATH, else None."""
+    return configured or shutil.which("chromium")
 
 
 def run_chromium(args: list[str], url: str, timeout: float = 120,
@@ -485,13 +511,11 @@ def _print_with_one_browser(pages: list[tuple[Path, Path]], binary: str) -> list
 def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None, browsers: int | None = None) -> list[str]:
     """Print each (html, pdf) pair; returns each page's status to record. Never raises for
     Chromium's sake: a report without its PDF is still a report. Printing is CPU-bound (~0.3 s a
-    page): one browser per core (SKM_LAPORAN_BROWSERS), each started once for its share."""
-    if os.environ.get("SKM_LAPORAN_PDF", "1") == "0":
-        return ["dilewati: SKM_LAPORAN_PDF=0"] * len(pages)
-    binary = binary or chromium_binary()
+    page): one browser per core (at most 2, or `browsers`), each started once for its share."""
+    binary = chromium_binary(binary)
     if binary is None:
         return ["dilewati: chromium tidak terpasang"] * len(pages)
-    n = browsers or int(os.environ.get("SKM_LAPORAN_BROWSERS", "0")) or min(2, os.cpu_count() or 1)
+    n = browsers or min(2, os.cpu_count() or 1)
     n = max(1, min(n, len(pages)))
     shares = [pages[i::n] for i in range(n)]
     with ThreadPoolExecutor(max_workers=n) as pool:
@@ -502,28 +526,28 @@ def print_pdfs(pages: list[tuple[Path, Path]], binary: str | None = None, browse
     return statuses
 
 
-def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True) -> list[ReportFile]:
+def build_periode(pub: Published, periode: str, out_dir: Path,
+                  options: LaporanOptions = LaporanOptions()) -> list[ReportFile]:
     """The city page and every OPD page of one periode into `out_dir` (replaced as a whole)."""
-    if not is_periode(periode):
-        raise ValueError(f"not a periode label: {periode!r}")
+    Periode.parse(periode)  # refuses anything but a periode label
     tmp = staging_dir(out_dir)
     try:
-        by_opd = _profile_counts(pub, periode)
-        profile = (by_opd, profile_plan(by_opd))
+        profile = periode_profile(pub, periode)
         units: list[tuple[str | None, str]] = [(None, "kota")]
         units += [(r["opd_kode"], safe_name(r["opd_kode"])) for r in
                   pub.rows("SELECT opd_kode FROM ikm_opd WHERE periode = ? ORDER BY opd_kode", [periode])]
         pages: list[tuple[str, str, str, int | None]] = []
         for opd_kode, name in units:
-            ctx = report_context(pub, periode, opd_kode, profile)
+            ctx = report_context(pub, periode, opd_kode, profile, options.kota_nama)
             if ctx is None:
                 continue
             (tmp / f"{name}.html").write_text(render_page(ctx), encoding="utf-8")
             pages.append((name, opd_kode or "kota", ctx["unit_nama"], _int(ctx["head"].get("jumlah_responden"))))
-        if pdf:
-            statuses = print_pdfs([(tmp / f"{name}.html", tmp / f"{name}.pdf") for name, *_ in pages])
+        if options.pdf:
+            statuses = print_pdfs([(tmp / f"{name}.html", tmp / f"{name}.pdf") for name, *_ in pages],
+                                  binary=options.chromium, browsers=options.browsers)
         else:
-            statuses = ["dilewati: PDF tidak diminta"] * len(pages)
+            statuses = ["dilewati: PDF tidak diminta (SKM_LAPORAN_PDF=0)"] * len(pages)
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -534,21 +558,21 @@ def build_periode(pub: Published, periode: str, out_dir: Path, pdf: bool = True)
 
 
 def build_reports(published: Path, out_root: Path, periodes: list[str] | None = None,
-                  pdf: bool = True) -> dict[str, list[ReportFile]]:
+                  options: LaporanOptions = LaporanOptions()) -> dict[str, list[ReportFile]]:
     """Every requested periode (default: all published ones) from a read-only connection to the
     published file. A periode without published data gets no folder and maps to []."""
     con = duckdb.connect(str(published), read_only=True)
     try:
-        return build_reports_from(con, out_root, periodes, pdf)
+        return build_reports_from(con, out_root, periodes, options)
     finally:
         con.close()
 
 
 def build_reports_from(con: duckdb.DuckDBPyConnection, out_root: Path, periodes: list[str] | None = None,
-                       pdf: bool = True) -> dict[str, list[ReportFile]]:
+                       options: LaporanOptions = LaporanOptions()) -> dict[str, list[ReportFile]]:
     pub = Published(con)
     have = published_periodes(con)
     out: dict[str, list[ReportFile]] = {}
     for periode in periodes if periodes is not None else have:
-        out[periode] = build_periode(pub, periode, out_root / periode, pdf=pdf) if periode in have else []
+        out[periode] = build_periode(pub, periode, out_root / periode, options) if periode in have else []
     return out

@@ -10,11 +10,22 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from pipelines.publish.report.fmt import BAND_COLORS, MUTU_BANDS, MUTU_COLORS, angka, plain, to_decimal
+from pipelines import mutu
+from pipelines.report.laporan.fmt import BAND_COLORS, MUTU_COLORS, angka, plain, to_decimal
 
 FONT = "font-family=\"'Segoe UI', 'DejaVu Sans', Arial, sans-serif\""
 SCORE_COLORS = ("#cf222e", "#f0883e", "#54aeff", "#1a7f37")  # answers 1, 2, 3, 4
 SCORE_LABELS = ("1 (tidak baik)", "2 (kurang baik)", "3 (baik)", "4 (sangat baik)")
+
+
+def _bands() -> list[tuple[str, str, float, float]]:
+    """(mutu, kinerja, lower, upper) of each band on the 25-100 scale, lowest first, from the seed."""
+    return [(b.mutu, b.kinerja, float(b.lower), float(b.upper)) for b in mutu.bands()]
+
+
+def _tick_label(tick: float) -> str:
+    """'65', '76,61': a bound with its decimals only when it has some."""
+    return angka(tick, 2 if tick % 1 else 0)
 
 
 def _fit(text: str, width_px: float, font_px: float = 12) -> str:
@@ -42,8 +53,7 @@ class Bar:
 
 def banded_bars(bars: Sequence[Bar], title: str, width: int = 760, label_width: int = 250,
                 note_width: int = 150, row_height: int = 24) -> Markup:
-    """Horizontal bars on the 25-100 scale with the four mutu bands (D < 65,00; C 65,00-76,60;
-    B 76,61-88,30; A >= 88,31) drawn behind them."""
+    """Horizontal bars on the 25-100 scale with the mutu bands (pipelines.mutu) drawn behind them."""
     top, bottom = 22, 26
     x0, x1 = label_width, width - note_width
     height = top + row_height * max(len(bars), 1) + bottom
@@ -51,18 +61,19 @@ def banded_bars(bars: Sequence[Bar], title: str, width: int = 760, label_width: 
     def x(v: float) -> float:
         return x0 + (x1 - x0) * (min(max(v, 25.0), 100.0) - 25.0) / 75.0
 
+    bands = _bands()
     body: list[str] = []
-    for mutu, kinerja, lo, hi in MUTU_BANDS:
+    for letter, kinerja, lo, hi in bands:
         body.append(f'<rect x="{x(lo):.1f}" y="{top}" width="{x(hi) - x(lo):.1f}" '
-                    f'height="{height - top - bottom}" fill="{BAND_COLORS[mutu]}">'
-                    f'<title>Mutu {mutu} ({kinerja})</title></rect>')
+                    f'height="{height - top - bottom}" fill="{BAND_COLORS[letter]}">'
+                    f'<title>Mutu {letter} ({kinerja})</title></rect>')
         body.append(f'<text x="{(x(lo) + x(hi)) / 2:.1f}" y="{top - 8}" text-anchor="middle" font-weight="600" '
-                    f'fill="{MUTU_COLORS[mutu]}">{mutu}</text>')
-    for tick in (25, 65, 76.61, 88.31, 100):
+                    f'fill="{MUTU_COLORS[letter]}">{letter}</text>')
+    for tick in [lo for _, _, lo, _ in bands] + [bands[-1][3]]:  # each band's lower bound, and 100
         body.append(f'<line x1="{x(tick):.1f}" x2="{x(tick):.1f}" y1="{top}" y2="{height - bottom + 4}" '
                     f'stroke="#8c959f" stroke-width="0.6"/>')
         body.append(f'<text x="{x(tick):.1f}" y="{height - bottom + 17}" text-anchor="middle" fill="#57606a" '
-                    f'font-size="10.5">{angka(tick, 2 if tick % 1 else 0)}</text>')
+                    f'font-size="10.5">{_tick_label(tick)}</text>')
     for i, bar in enumerate(bars):
         y = top + i * row_height
         attrs = "".join(f' data-{escape(k)}="{escape(v)}"' for k, v in bar.attrs.items())
@@ -185,22 +196,25 @@ def trend_columns(points: Sequence[TrendPoint], title: str, width: int = 760, he
     def y(v: float) -> float:
         return top + (height - top - bottom) * (hi - min(max(v, lo), hi)) / (hi - lo)
 
+    bands = _bands()
+    inner = [blo for _, _, blo, _ in bands[1:]]  # the bounds between bands
     body: list[str] = []
-    for mutu, kinerja, blo, bhi in MUTU_BANDS:
+    for letter, kinerja, blo, bhi in bands:
         if bhi <= lo:
             continue
         y_top, y_bot = y(bhi), y(max(blo, lo))
         body.append(f'<rect x="{left}" y="{y_top:.1f}" width="{width - left - right}" height="{y_bot - y_top:.1f}" '
-                    f'fill="{BAND_COLORS[mutu]}"><title>Mutu {mutu} ({kinerja})</title></rect>')
+                    f'fill="{BAND_COLORS[letter]}"><title>Mutu {letter} ({kinerja})</title></rect>')
         body.append(f'<text x="{width - right - 4}" y="{y_top + 13:.1f}" text-anchor="end" font-weight="600" '
-                    f'fill="{MUTU_COLORS[mutu]}">{mutu}</text>')
-    for tick in sorted({lo, 65.0, 76.61, 88.31, 100.0}):
-        if tick < lo or (tick == lo and any(0 < b - lo < 4 for b in (65.0, 76.61, 88.31))):
+                    f'fill="{MUTU_COLORS[letter]}">{letter}</text>')
+    # the axis start, each bound between bands and 100 (the start is left out when a bound is close)
+    for tick in sorted({lo, *inner, hi}):
+        if tick < lo or (tick == lo and any(0 < b - lo < 4 for b in inner)):
             continue
         body.append(f'<line x1="{left - 4}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
                     f'stroke="#8c959f" stroke-width="0.5"/>')
         body.append(f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" fill="#57606a" font-size="10.5">'
-                    f'{angka(tick, 2 if tick % 1 else 0)}</text>')
+                    f'{_tick_label(tick)}</text>')
     n = max(len(points), 1)
     slot = (width - left - right) / n
     cw = min(70.0, slot * 0.55)

@@ -7,30 +7,23 @@ published: for each semester of the run, the exports (Parquet + XLSX) under
 skipped."""
 
 import time
+from pathlib import Path
 
 import duckdb
-from dagster import (
-    AssetExecutionContext,
-    AssetKey,
-    BackfillPolicy,
-    Failure,
-    MaterializeResult,
-    MetadataValue,
-    asset,
-)
+from dagster import AssetExecutionContext, AssetKey, Failure, MaterializeResult, MetadataValue, asset
 
-from pipelines.partitions import periodes_of, semester_partitions
-from pipelines.publish.exports import write_exports_from, xlsx_path
-from pipelines.publish.report.build import build_reports_from
 from pipelines.context import SkmContext
+from pipelines.partitions import periodes_of
+from pipelines.publish.assets import PUBLISH_STEP
+from pipelines.report.exports import ExportedTable, write_exports_from, xlsx_path
+from pipelines.report.laporan.build import LaporanOptions, ReportFile, build_reports_from
 from pipelines.run_lock import RunLock
 
 
 @asset(
-    group_name="publish",
     deps=[AssetKey("published_warehouse")],
-    partitions_def=semester_partitions,
-    backfill_policy=BackfillPolicy.single_run(),
+    group_name="report",
+    **PUBLISH_STEP,
     description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed) and the "
                 "exports of the published tables (Parquet, XLSX), all read from data/published/skm.duckdb.",
 )
@@ -44,27 +37,17 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
     started = time.perf_counter()
     con = duckdb.connect(str(p.published), read_only=True)
     try:
-        exports = write_exports_from(con, exports_root, periodes)
+        exports = write_exports_from(con, exports_root, periodes, skm.xlsx_max_rows)
         t_exports = time.perf_counter() - started
-        reports = build_reports_from(con, laporan_root, periodes)
+        options = LaporanOptions(kota_nama=skm.kota_nama, pdf=skm.laporan_pdf, chromium=skm.chromium,
+                                 browsers=skm.laporan_browsers)
+        reports = build_reports_from(con, laporan_root, periodes, options)
     finally:
         con.close()
     elapsed = time.perf_counter() - started
 
-    lines = ["| periode | berkas | baris / responden | catatan |", "|---|---|---|---|"]
-    meta: dict = {}
+    lines, meta = _file_listing(periodes, exports, reports, exports_root)
     missing = [per for per in periodes if not exports.get(per)]
-    for per in periodes:
-        for e in exports.get(per, []):
-            lines.append(f"| {per} | {e.parquet} | {e.rows} | {e.table}, filter {e.filter} |")
-            meta[f"rows_{per}_{e.table}"] = MetadataValue.int(e.rows)
-        if exports.get(per):
-            sheet_rows = sum(e.xlsx_rows for e in exports[per])
-            lines.append(f"| {per} | {xlsx_path(exports_root, per)} | {sheet_rows} | XLSX, "
-                         f"{len(exports[per])} lembar |")
-        for r in reports.get(per, []):
-            lines.append(f"| {per} | {r.html} | {r.jumlah_responden} | laporan {r.unit} (HTML) |")
-            lines.append(f"| {per} | {r.pdf or '-'} | {r.jumlah_responden} | laporan {r.unit} (PDF: {r.pdf_status}) |")
     all_reports = [r for rs in reports.values() for r in rs]
     pdf_written = sum(r.pdf is not None for r in all_reports)
     not_written = sorted({r.pdf_status for r in all_reports if r.pdf is None})
@@ -86,3 +69,23 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
         "seconds_total": MetadataValue.float(round(elapsed, 2)),
         **meta,
     })
+
+
+def _file_listing(periodes: list[str], exports: dict[str, list[ExportedTable]], reports: dict[str, list[ReportFile]],
+                  exports_root: Path) -> tuple[list[str], dict]:
+    """The materialisation's table of every file written (markdown lines) and the rows per
+    exported table (`rows_<periode>_<table>`)."""
+    lines = ["| periode | berkas | baris / responden | catatan |", "|---|---|---|---|"]
+    meta: dict = {}
+    for per in periodes:
+        for e in exports.get(per, []):
+            lines.append(f"| {per} | {e.parquet} | {e.rows} | {e.table}, filter {e.filter} |")
+            meta[f"rows_{per}_{e.table}"] = MetadataValue.int(e.rows)
+        if exports.get(per):
+            sheet_rows = sum(e.xlsx_rows for e in exports[per])
+            lines.append(f"| {per} | {xlsx_path(exports_root, per)} | {sheet_rows} | XLSX, "
+                         f"{len(exports[per])} lembar |")
+        for r in reports.get(per, []):
+            lines.append(f"| {per} | {r.html} | {r.jumlah_responden} | laporan {r.unit} (HTML) |")
+            lines.append(f"| {per} | {r.pdf or '-'} | {r.jumlah_responden} | laporan {r.unit} (PDF: {r.pdf_status}) |")
+    return lines, meta

@@ -1,8 +1,0 @@
-"""The Laporan SKM: one self-contained HTML page (and a PDF when Chromium is installed) per
-periode for the city and for each OPD, built from the published file only."""
-
-from pipelines.publish.report.build import ReportFile, build_reports, build_reports_from, report_context
-from pipelines.publish.report.fmt import MIN_GROUP, angka, suppress_counts
-
-__all__ = ["MIN_GROUP", "ReportFile", "angka", "build_reports", "build_reports_from", "report_context",
-           "suppress_counts"]
