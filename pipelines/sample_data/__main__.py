@@ -18,9 +18,10 @@ from pipelines.context import SkmContext
 
 
 def _registry_for(out: Path) -> Path:
-    """SKM_REGISTRY wins as everywhere else in the project; then out/sources.yml; then the repo's."""
-    env = os.environ.get("SKM_REGISTRY")
-    return Path(env) if env else default_registry(out)
+    """The run context's registry file when one is set (SKM_REGISTRY), as everywhere else in the
+    project; then out/sources.yml; then the repo's."""
+    configured = SkmContext.from_env().registry_file
+    return Path(configured) if configured else default_registry(out)
 
 
 def _existing_exports(out: Path, registry: Path) -> list[Path]:

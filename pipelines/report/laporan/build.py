@@ -367,7 +367,7 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
     layanan = _layanan(pub, periode, opd_kode)
     trend = _trend(pub, periode, opd_kode)
     ctx = {
-        **_unit(head, periode, prev_periode, opd_kode),
+        **_unit(head, periode, prev_periode, opd_kode, kota_nama),
         "head": head,
         "prev": prev,
         "selisih": _delta(head.get("nilai_ikm"), prev.get("nilai_ikm") if prev else None),
@@ -394,7 +394,7 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
     return ctx
 
 
-def _unit(head: dict, periode: str, prev_periode: str, opd_kode: str | None) -> dict:
+def _unit(head: dict, periode: str, prev_periode: str, opd_kode: str | None, kota_nama: str) -> dict:
     """Which page this is: the city or an OPD, and its periode."""
     return {
         "jenis": "kota" if opd_kode is None else "opd",
