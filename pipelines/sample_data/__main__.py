@@ -7,7 +7,6 @@ person put there (real or edited ones).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
