@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 TIMEZONE = "Asia/Makassar"
 WITA = ZoneInfo(TIMEZONE)
 
-_LABEL = re.compile(r"^(\d{4})-S([12])$")
-_KEY = re.compile(r"^(\d{4})-(01|07)$")
+# The label's form, for every validator (the registry's schema uses it too): 2025-S1, 2025-S2.
+LABEL_PATTERN = r"(\d{4})-S([12])"
+_LABEL = re.compile(LABEL_PATTERN)
+_KEY = re.compile(r"(\d{4})-(01|07)")
 
 
 @total_ordering
@@ -36,7 +38,7 @@ class Periode:
     @classmethod
     def parse(cls, text: str) -> Periode:
         """'2025-S2' -> Periode(2025, 2); anything else is refused with the expected form."""
-        m = _LABEL.match(text or "")
+        m = _LABEL.fullmatch(text or "")
         if not m:
             raise ValueError(f"not a periode label: {text!r} (expected YYYY-S1 or YYYY-S2, e.g. 2025-S2)")
         return cls(int(m[1]), int(m[2]))
@@ -44,7 +46,7 @@ class Periode:
     @classmethod
     def from_partition_key(cls, key: str) -> Periode:
         """'2025-07' -> 2025-S2."""
-        m = _KEY.match(key or "")
+        m = _KEY.fullmatch(key or "")
         if not m:
             raise ValueError(f"not a semester partition key: {key!r} (expected YYYY-01 or YYYY-07)")
         return cls(int(m[1]), 1 if m[2] == "01" else 2)
@@ -56,7 +58,7 @@ class Periode:
 
     @staticmethod
     def is_label(text: str | None) -> bool:
-        return bool(_LABEL.match(text or ""))
+        return bool(_LABEL.fullmatch(text or ""))
 
     # -- forms -------------------------------------------------------------------------------
     @property

@@ -26,6 +26,7 @@ import yaml
 from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
                       field_validator, model_validator)
 
+from pipelines.periode import LABEL_PATTERN
 from pipelines.settings import UNSUR_KEYS
 
 FORMATS = ("csv", "xlsx", "json")
@@ -102,7 +103,7 @@ class RegistryError(ValueError):
 # --- the schema ------------------------------------------------------------------------------
 Number = StrictFloat  # YAML gives 10 or 0.1 (an int is taken as a float); a text such as "10%" is refused
 Share = Annotated[Number, Field(ge=0, le=1)]
-Periode = Annotated[StrictStr, Field(pattern=r"^\d{4}-S[12]$")]
+Periode = Annotated[StrictStr, Field(pattern=rf"^{LABEL_PATTERN}$")]
 
 
 class _Block(BaseModel):

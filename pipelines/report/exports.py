@@ -238,11 +238,8 @@ def write_exports(published: Path, out_root: Path, periodes: list[str] | None = 
                   max_rows: int = XLSX_MAX_ROWS) -> dict[str, list[ExportedTable]]:
     """Exports of every requested periode (default: all published ones) from a read-only
     connection. A periode the file does not hold gets no folder and maps to []."""
-    con = duckdb.connect(str(published), read_only=True)
-    try:
+    with duckdb.connect(str(published), read_only=True) as con:
         return write_exports_from(con, out_root, periodes, max_rows)
-    finally:
-        con.close()
 
 
 def write_exports_from(con: duckdb.DuckDBPyConnection, out_root: Path, periodes: list[str] | None = None,

@@ -561,11 +561,8 @@ def build_reports(published: Path, out_root: Path, periodes: list[str] | None = 
                   options: LaporanOptions = LaporanOptions()) -> dict[str, list[ReportFile]]:
     """Every requested periode (default: all published ones) from a read-only connection to the
     published file. A periode without published data gets no folder and maps to []."""
-    con = duckdb.connect(str(published), read_only=True)
-    try:
+    with duckdb.connect(str(published), read_only=True) as con:
         return build_reports_from(con, out_root, periodes, options)
-    finally:
-        con.close()
 
 
 def build_reports_from(con: duckdb.DuckDBPyConnection, out_root: Path, periodes: list[str] | None = None,
