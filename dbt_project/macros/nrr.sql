@@ -56,3 +56,44 @@
     case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) end as ikm,
     case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) * 25 end as nilai_ikm
 {%- endmacro %}
+
+{#- How an NRR row is published (ikm_unsur per OPD, ikm_kota_unsur for the city), after the
+    grain columns: the counts, NRR, bobot and NRR x bobot rounded half up to 4 decimals, the Nilai
+    unsur (NRR x 25, rounded to 2 decimals by the caller as `nilai_unsur_published`, the value
+    graded) and its mutu / kinerja from the caller's join_mutu(..., 'k'). -#}
+{% macro published_nrr_columns(alias) -%}
+    {{ alias }}.unsur,
+    {{ alias }}.urutan,
+    {{ alias }}.unsur_nama,
+    {{ alias }}.jumlah_responden,
+    {{ alias }}.jumlah_jawaban,
+    {{ alias }}.jumlah_tidak_menjawab,
+    {{ alias }}.skor_1,
+    {{ alias }}.skor_2,
+    {{ alias }}.skor_3,
+    {{ alias }}.skor_4,
+    {{ round_half_up(alias ~ '.nrr', 4) }} as nrr,
+    {{ round_half_up(alias ~ '.bobot', 4) }} as bobot,
+    {{ round_half_up(alias ~ '.nrr_tertimbang', 4) }} as nrr_tertimbang,
+    {{ alias }}.nilai_unsur_published as nilai_unsur,
+    k.mutu,
+    k.kinerja
+{%- endmacro %}
+
+{#- The Nilai unsur of an NRR row as published and graded: NRR x 25, rounded half up to 2 decimals. -#}
+{% macro nilai_unsur_published(alias) -%}
+    {{ round_half_up(alias ~ '.nrr * 25', 2) }}
+{%- endmacro %}
+
+{#- How an IKM row is published (ikm_opd, ikm_layanan), after the grain columns: the counts, the
+    IKM (1-4) rounded half up to 4 decimals, the Nilai IKM rounded to 2 by the caller as
+    `nilai_ikm_published` (the value graded and ranked) and its mutu / kinerja from the caller's
+    join_mutu(..., 'k'). -#}
+{% macro published_ikm_columns(alias) -%}
+    {{ alias }}.jumlah_responden,
+    {{ alias }}.jumlah_unsur_terjawab,
+    {{ round_half_up(alias ~ '.ikm', 4) }} as ikm,
+    {{ alias }}.nilai_ikm_published as nilai_ikm,
+    k.mutu,
+    k.kinerja
+{%- endmacro %}
