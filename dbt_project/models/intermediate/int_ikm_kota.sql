@@ -8,9 +8,7 @@ with pooled as (
 
     select
         periode,
-        max(jumlah_responden) as jumlah_responden,
-        count(nrr_tertimbang) as jumlah_unsur_terjawab,
-        case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) end as ikm
+        {{ ikm_of_nrr() }}
     from {{ ref('int_nrr_kota_unsur') }}
     where {{ periode_filter('periode') }}
     group by periode
@@ -37,7 +35,7 @@ select
     p.jumlah_responden,
     p.jumlah_unsur_terjawab,
     p.ikm,
-    p.ikm * 25 as nilai_ikm,
+    p.nilai_ikm,
     o.ikm_rata_opd,
     o.ikm_rata_opd * 25 as nilai_ikm_rata_opd
 from pooled as p

@@ -16,12 +16,7 @@ select
     i.periode,
     i.opd_kode,
     coalesce(o.opd_nama, i.opd_kode) as opd_nama,
-    i.jumlah_responden,
-    i.jumlah_unsur_terjawab,
-    {{ round_half_up('i.ikm', 4) }} as ikm,
-    i.nilai_ikm_published as nilai_ikm,
-    k.mutu,
-    k.kinerja,
+    {{ published_ikm_columns('i') }},
     rank() over (partition by i.periode order by i.nilai_ikm_published desc nulls last) as peringkat
 from ikm as i
 left join {{ ref('int_opd') }} as o
