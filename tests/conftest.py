@@ -6,7 +6,6 @@ import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,18 +38,6 @@ def make_data_dir(root: Path, rows: int = 60, seed: int = 7) -> Path:
     shutil.copy(REPO_ROOT / "data" / "sources.yml", root / "sources.yml")
     generate(root, root / "sources.yml", rows=rows, seed=seed)
     return root
-
-
-@pytest.fixture
-def use_data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator:
-    """Point every path of the project at `data_dir` for one test."""
-
-    def _use(data_dir: Path) -> Path:
-        monkeypatch.setenv("SKM_DATA_DIR", str(data_dir))
-        monkeypatch.delenv("SKM_REGISTRY", raising=False)
-        return data_dir
-
-    yield _use
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from tests.conftest import make_data_dir
+from pipelines.context import SkmContext
 from tests.pipeline_run import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -16,9 +17,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def published(tmp_path_factory: pytest.TempPathFactory):
-    mp = pytest.MonkeyPatch()
     d = make_data_dir(tmp_path_factory.mktemp("corpus"), rows=80)
-    mp.setenv("SKM_DATA_DIR", str(d))
     web = d / "raw/dpmptsp_web/2025-S1"
     good = next(web.iterdir())
     (web / "empty.csv").write_bytes(b"")
@@ -39,9 +38,8 @@ def published(tmp_path_factory: pytest.TempPathFactory):
         w.writerows([r1, r2, rows[3]])
     (d / "raw/rsud_paper/2025-S1/scan.xlsx").write_text("a scanned letter, not a spreadsheet")
     (d / "raw/dishub_kiosk/2025-S2/broken.ndjson").write_text('{"submission_id": "X", "q_waktu": ')
-    result = run_pipeline()
-    yield d, result
-    mp.undo()
+    result = run_pipeline(skm=SkmContext(data_dir=str(d)))
+    return d, result
 
 
 def test_good_files_publish_despite_the_bad_ones(published):

@@ -9,6 +9,7 @@ import pytest
 
 from pipelines.sql import ident, literal
 from tests.conftest import make_data_dir
+from pipelines.context import SkmContext
 from tests.pipeline_run import run_pipeline
 
 NASTY = [
@@ -79,11 +80,11 @@ def test_publish_snapshot_in_a_folder_with_a_quote(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_whole_pipeline_runs_in_a_data_folder_with_a_quote_a_space_and_accents(tmp_path, use_data_dir):
+def test_the_whole_pipeline_runs_in_a_data_folder_with_a_quote_a_space_and_accents(tmp_path):
     """ingest (CSV, JSON, Excel readers, the Parquet lake), dbt (profile, sources' external
     locations), the gates, the publish snapshot and the exports, all under one awkward folder."""
-    data_dir = use_data_dir(make_data_dir(tmp_path / "data Kota's Bontang – é", rows=40))
-    result = run_pipeline()
+    data_dir = make_data_dir(tmp_path / "data Kota's Bontang – é", rows=40)
+    result = run_pipeline(skm=SkmContext(data_dir=str(data_dir)))
     assert result.success
     published = data_dir / "published" / "skm.duckdb"
     assert published.is_file()

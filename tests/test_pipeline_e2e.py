@@ -13,6 +13,7 @@ import pytest
 
 from pipelines.registry import PII_FIELDS, load_registry
 from tests.conftest import copy_estate
+from pipelines.context import SkmContext
 from tests.pipeline_run import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -23,11 +24,8 @@ UNSUR = ["persyaratan", "prosedur", "waktu", "biaya", "produk", "kompetensi", "p
 def estate(sample_run, tmp_path_factory: pytest.TempPathFactory):
     """The session's pipeline run on the 60-rows estate (tests/conftest.py), in a copy of its
     folder: the rerun test below runs the pipeline again there."""
-    mp = pytest.MonkeyPatch()
     data_dir = copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("estate") / "data")
-    mp.setenv("SKM_DATA_DIR", str(data_dir))
-    yield data_dir, sample_run  # the run's result: .success
-    mp.undo()
+    return data_dir, sample_run  # the run's result: .success
 
 
 def published(data_dir: Path) -> duckdb.DuckDBPyConnection:
@@ -160,7 +158,7 @@ def test_rerun_on_unchanged_inputs_leaves_every_mart_identical(estate):
     ).fetchall()]
     before = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in marts}
     con.close()
-    assert run_pipeline().success
+    assert run_pipeline(skm=SkmContext(data_dir=str(data_dir))).success
     con = published(data_dir)
     after = {t: con.execute(f'SELECT * FROM "{t}" ORDER BY ALL').fetchall() for t in marts}
     for t in marts:

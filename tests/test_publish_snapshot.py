@@ -15,15 +15,16 @@ import duckdb
 import pytest
 
 from tests.conftest import copy_estate, make_data_dir
+from pipelines.context import SkmContext
 from tests.pipeline_run import run_pipeline
 
 QUERY = "SELECT count(*), count(DISTINCT periode), sum(jumlah_responden) FROM ikm_opd"
 
 
 @pytest.mark.slow
-def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publish(tmp_path, use_data_dir):
-    use_data_dir(make_data_dir(tmp_path / "estate", rows=40))
-    assert run_pipeline(partitions=("2025-01", "2025-01")).success  # first semester only
+def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publish(tmp_path):
+    skm = SkmContext(data_dir=str(make_data_dir(tmp_path / "estate", rows=40)))
+    assert run_pipeline(partitions=("2025-01", "2025-01"), skm=skm).success  # first semester only
     published = tmp_path / "estate" / "published" / "skm.duckdb"
 
     reader = duckdb.connect(str(published), read_only=True)
@@ -46,7 +47,7 @@ def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publis
     thread = threading.Thread(target=dashboard, daemon=True)
     thread.start()
     try:
-        result = run_pipeline(partitions=("2025-01", "2025-07"))  # adds the second semester and publishes
+        result = run_pipeline(partitions=("2025-01", "2025-07"), skm=skm)  # adds the second semester and publishes
     finally:
         stop.set()
         thread.join(timeout=30)
@@ -72,7 +73,7 @@ def test_a_reader_holding_the_published_file_open_keeps_working_through_a_publis
 
 
 @pytest.mark.slow
-def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir, sample_run):
+def test_a_semester_publish_equals_a_full_publish(tmp_path, sample_run):
     """A semester run replaces its semesters' rows in a copy of the published file. The result
     must be the file a full copy of the warehouse gives, and stay readable by DuckDB 1.4."""
     from pipelines.publish.snapshot import publish_snapshot
@@ -82,7 +83,7 @@ def test_a_semester_publish_equals_a_full_publish(tmp_path, use_data_dir, sample
 
     # the session's run on a new warehouse (every semester, a full copy), in a copy of its folder
     assert sample_run.success
-    data_dir = use_data_dir(copy_estate(sample_run.data_dir, tmp_path / "estate"))
+    data_dir = copy_estate(sample_run.data_dir, tmp_path / "estate")
     published = data_dir / "published" / "skm.duckdb"
     responden = "SELECT periode, sum(jumlah_responden) FROM ikm_opd GROUP BY periode ORDER BY periode"
     before = dict(_rows(published, responden))

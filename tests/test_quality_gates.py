@@ -41,17 +41,13 @@ def estate(sample_run, tmp_path_factory: pytest.TempPathFactory):
     """A copy of the session's published 60-rows estate (tests/conftest.py): the tests below
     break its inputs, run again and mend them."""
     assert sample_run.success
-    mp = pytest.MonkeyPatch()
-    data_dir = copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("gates") / "data")
-    mp.setenv("SKM_DATA_DIR", str(data_dir))
-    yield data_dir
-    mp.undo()
+    return copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("gates") / "data")
 
 
 def assert_blocked(data_dir: Path, gate: str, *needles: str) -> None:
     published = data_dir / "published" / "skm.duckdb"
     before = sha(published)
-    result = run_pipeline()
+    result = run_pipeline(skm=SkmContext(data_dir=str(data_dir)))
     assert not result.success
     failed = failed_checks(result)
     assert gate in failed, failed
@@ -65,7 +61,7 @@ def assert_blocked(data_dir: Path, gate: str, *needles: str) -> None:
 def assert_publishes_again(data_dir: Path) -> None:
     published = data_dir / "published" / "skm.duckdb"
     before = sha(published)
-    assert run_pipeline().success
+    assert run_pipeline(skm=SkmContext(data_dir=str(data_dir))).success
     assert sha(published) != before
 
 
@@ -108,7 +104,7 @@ def test_a_warning_does_not_block_and_is_published(estate: Path):
     original = registry.read_text()
     registry.write_text(original.replace("max_index_change: 10.0", "max_index_change: 0.01"))
     try:
-        result = run_pipeline()
+        result = run_pipeline(skm=SkmContext(data_dir=str(estate)))
         assert result.success
         assert "index_change_within_bounds" in failed_checks(result)
         con = duckdb.connect(str(estate / "published" / "skm.duckdb"), read_only=True)

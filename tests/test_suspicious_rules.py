@@ -16,6 +16,7 @@ from pipelines.registry import load_registry
 from pipelines.sample_data import generate, write_sample
 from pipelines.sample_data.suspicious import read_truth, truth_path
 from pipelines.settings import REPO_ROOT
+from pipelines.context import SkmContext
 from tests.pipeline_run import run_pipeline
 
 pytestmark = pytest.mark.slow
@@ -27,12 +28,8 @@ def estate(tmp_path_factory: pytest.TempPathFactory):
     root = tmp_path_factory.mktemp("suspicious")
     shutil.copy(REPO_ROOT / "data" / "sources.yml", root / "sources.yml")
     generate(root, root / "sources.yml", rows=300, seed=11, suspicious=(PLANTED_SOURCE,))
-    mp = pytest.MonkeyPatch()
-    mp.setenv("SKM_DATA_DIR", str(root))
-    mp.delenv("SKM_REGISTRY", raising=False)
-    result = run_pipeline()
-    yield root, result
-    mp.undo()
+    result = run_pipeline(skm=SkmContext(data_dir=str(root)))
+    return root, result
 
 
 def test_rules_find_most_planted_rows_with_few_false_alarms(estate):
