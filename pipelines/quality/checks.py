@@ -5,8 +5,6 @@ skips publication in the same run and the published file keeps its bytes. Each c
 working warehouse read-only and says which source, periode and rows are at fault.
 """
 
-from collections.abc import Iterator
-
 import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
@@ -30,6 +28,12 @@ IDENTIFIER_SUFFIXES = ("_id", "_sha256", "duplicate_of")
 PII_VALUE_PATTERNS = shape_patterns()
 
 
+def gate(mart: str, *, blocking: bool):
+    """A pipeline gate on a mart: an asset check under the run lock; its docstring is its
+    description (shown in Dagster, the README's gate table and docs/gates.md)."""
+    return asset_check(required_resource_keys=RUN_LOCK, asset=mart_key(mart), blocking=blocking)
+
+
 def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in rows[:limit]]
@@ -38,36 +42,18 @@ def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
-             description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
-def reconciliation_holds() -> AssetCheckResult:
-    with warehouse() as con:
-        bad = con.execute(
-            "SELECT source_code, periode_declared, file_name, rows_read, rows_used, rows_quarantined, rows_duplicate "
-            "FROM marts.reconciliation WHERE NOT is_balanced ORDER BY 1, 2, 3"
-        ).fetchall()
-        files = con.execute("SELECT count(*) FROM marts.reconciliation").fetchone()[0]
-    header = ["source", "periode", "file", "read", "used", "quarantined", "duplicate"]
-    return AssetCheckResult(
-        passed=not bad,
-        description=(f"{len(bad)} of {files} files do not reconcile, first: {bad[0][0]} {bad[0][1]} {bad[0][2]}"
-                     if bad else f"all {files} files reconcile"),
-        metadata={"files": files, "unbalanced_files": MetadataValue.md(_table(bad, header) if bad else "none")},
-    )
-
-
 def _waivers_text(applied: list[tuple[str, str, str]]) -> str:
     """The waivers a gate applied, as one line for quality_gates.waivers ('' when none)."""
     return "; ".join(f"{source} {periode}: {reason}" for source, periode, reason in applied)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
-             description="Quarantined share of each source and periode stays under its max_quarantine_rate (the "
-                         "source's own quality: block, else the registry's): a burst of unknown labels is how a "
-                         "mis-mapped source shows up. A waiver (quality.waivers, gate "
-                         "quarantine_rate_under_threshold) lifts it for one source and periode.")
+@gate("reconciliation", blocking=True)
 def quarantine_rate_under_threshold() -> AssetCheckResult:
-    gate = "quarantine_rate_under_threshold"
+    """Quarantined share of each source and periode stays under its max_quarantine_rate (the
+    source's own quality: block, else the registry's): a burst of unknown labels is how a
+    mis-mapped source shows up. A waiver (quality.waivers, gate quarantine_rate_under_threshold)
+    lifts it for one source and periode."""
+    name = "quarantine_rate_under_threshold"
     q = load_quality(paths().registry)
     with warehouse() as con:
         rates = con.execute(
@@ -80,8 +66,8 @@ def quarantine_rate_under_threshold() -> AssetCheckResult:
         ).fetchall()
         judged = [r for r in rates if r[2] >= q.threshold("min_rows_for_rate", r[0])
                   and r[4] > q.threshold("max_quarantine_rate", r[0])]
-        applied = [(r[0], r[1], why) for r in judged if (why := q.waiver(r[0], r[1], gate))]
-        over = [r for r in judged if not q.waiver(r[0], r[1], gate)]
+        applied = [(r[0], r[1], why) for r in judged if (why := q.waiver(r[0], r[1], name))]
+        over = [r for r in judged if not q.waiver(r[0], r[1], name)]
         samples = []
         for source, periode, *_ in over[:3]:
             samples += con.execute(
@@ -125,13 +111,13 @@ def expected_periodes(sources: list, published: list[str], delivered: dict[str, 
     return out
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=True,
-             description="Every registry source delivered used rows for every periode being published from its "
-                         "first periode on (its first_periode, else its first delivered file), unless waived "
-                         "in quality.waivers (gate every_source_delivered). A delivered but unreadable file is "
-                         "named with its problem.")
+@gate("ikm_opd", blocking=True)
 def every_source_delivered() -> AssetCheckResult:
-    gate = "every_source_delivered"
+    """Every registry source delivered used rows for every periode being published from its
+    first periode on (its first_periode, else its first delivered file), unless waived in
+    quality.waivers (gate every_source_delivered). A delivered but unreadable file is named with
+    its problem."""
+    name = "every_source_delivered"
     p = paths()
     sources = load_registry(p.registry)
     q = load_quality(p.registry)
@@ -154,7 +140,7 @@ def every_source_delivered() -> AssetCheckResult:
         for per in expected[s.code]:
             if (s.code, per) in used:
                 continue
-            if why := q.waiver(s.code, per, gate):
+            if why := q.waiver(s.code, per, name):
                 applied.append((s.code, per, why))
                 continue
             mine = [f for f in files if f[0] == s.code and f[1] == per]
@@ -182,11 +168,11 @@ def every_source_delivered() -> AssetCheckResult:
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_kota"), blocking=True,
-             description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
-                         "e-mail, phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a semester run: in the rows of "
-                         "the semesters dbt rebuilt in the run).")
+@gate("ikm_kota", blocking=True)
 def no_personal_data_in_marts(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """No personal data in any mart: no column named like nama/no_hp/email/nik, and no e-mail,
+    phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a
+    semester run: in the rows of the semesters dbt rebuilt in the run)."""
     periodes = built_periodes(context.instance, context.run.run_id)
     with warehouse() as con:
         findings, columns = personal_data_in_marts(con, periodes)
@@ -243,10 +229,10 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
     return findings, len(cols)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=False,
-             description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
-                         "the previous semester. Shown, carried into the marts; does not block.")
+@gate("ikm_opd", blocking=False)
 def index_change_within_bounds() -> AssetCheckResult:
+    """Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since the
+    previous semester. Shown, carried into the marts; does not block."""
     q = load_quality(paths().registry)
     # an OPD's limit: its sources' own max_index_change (the most lenient of them), else the registry's
     limits: dict[str, float] = {}
@@ -276,11 +262,11 @@ def index_change_within_bounds() -> AssetCheckResult:
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("kecukupan_sampel"), blocking=False,
-             description="Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the "
-                         "Krejcie & Morgan minimum for its population; also counts the units of unknown population "
-                         "and the published indices whose 95 % interval crosses a mutu boundary. Does not block.")
+@gate("kecukupan_sampel", blocking=False)
 def sample_below_krejcie_morgan() -> AssetCheckResult:
+    """Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the
+    Krejcie & Morgan minimum for its population; also counts the units of unknown population and
+    the published indices whose 95 % interval crosses a mutu boundary. Does not block."""
     with warehouse() as con:
         short = con.execute(
             "SELECT periode, level, opd_kode, jenis_layanan, populasi, sampel_minimum, jumlah_responden "
@@ -318,12 +304,12 @@ def sample_below_krejcie_morgan() -> AssetCheckResult:
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_sensitivitas"), blocking=False,
-             description="Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM "
-                         "by more than kepercayaan.max_marked_effect points, or change its mutu. The policy "
-                         "(kepercayaan.kebijakan_ditandai) decides what is published; both values are in "
-                         "ikm_sensitivitas. Does not block.")
+@gate("ikm_sensitivitas", blocking=False)
 def marked_submissions_effect() -> AssetCheckResult:
+    """Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM
+    by more than kepercayaan.max_marked_effect points, or change its mutu. The policy
+    (kepercayaan.kebijakan_ditandai) decides what is published; both values are in
+    ikm_sensitivitas. Does not block."""
     limit = load_trust(paths().registry).max_marked_effect
     with warehouse() as con:
         rules = con.execute("SELECT kode_aturan, count(*) FROM marts.respons_ditandai GROUP BY 1 ORDER BY 1").fetchall()
@@ -350,7 +336,6 @@ def marked_submissions_effect() -> AssetCheckResult:
 
 
 PIPELINE_CHECKS = [
-    reconciliation_holds,
     quarantine_rate_under_threshold,
     every_source_delivered,
     no_personal_data_in_marts,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dagster import AssetCheckKey, DagsterEventType, DagsterInstance
+from dagster import DagsterEventType, DagsterInstance
 
 from pipelines.quality.checks import PIPELINE_CHECKS
 from pipelines.quality.gx_checks import GX_CHECKS
@@ -32,10 +32,6 @@ class GateResult:
 
 def _all_specs():
     return [*skm_dbt_models.check_specs, *(s for c in ASSET_CHECKS for s in c.check_specs)]
-
-
-def blocking_check_keys() -> list[AssetCheckKey]:
-    return sorted({s.key for s in _all_specs() if s.blocking}, key=lambda k: k.to_user_string())
 
 
 def gate_results(instance: DagsterInstance, run_id: str) -> list[GateResult]:
