@@ -329,3 +329,16 @@ def test_report_has_one_section_per_suite_with_failures_and_passes(data_dir: Pat
     # the stored result round-trips, so a later check can re-render the page
     stored = validation_report.reports_dir() / "gx" / "marts.json"
     assert validation.SuiteResult.from_json(stored.read_text()).failures
+
+
+def test_the_resource_starts_the_gx_warm_up_when_a_run_builds_it(monkeypatch: pytest.MonkeyPatch):
+    """No asset has to start it: building the resource for a run (at run start under the
+    in-process executor) starts creating the GX context in the background."""
+    from dagster import build_init_resource_context
+
+    from pipelines.quality import gx
+
+    started = []
+    monkeypatch.setattr(gx, "warm_up", lambda: started.append(True))
+    GreatExpectationsResource().setup_for_execution(build_init_resource_context())
+    assert started == [True]
