@@ -221,15 +221,16 @@ def test_priorities_rank_each_opds_unsur_from_the_lowest_with_their_trend(estate
 
 
 def test_the_gx_answer_profile_from_counts_equals_grouping_every_answer(estate):
-    """The GX answer profile sums int_answer_counts instead of grouping the 9-per-response rows of
-    int_answers: on the sample estate (blank, invalid and 'tidak tahu' answers included) both give
-    the same figures for every source, semester and unsur."""
-    from pipelines.quality.gx import build_profile
+    """The GX answer profile (the dbt model profile_answers_by_source_periode_unsur) sums
+    int_answer_counts instead of grouping the 9-per-response rows of int_answers: on the sample
+    estate (blank, invalid and 'tidak tahu' answers included) both give the same figures for every
+    source, semester and unsur."""
+    from pipelines.quality.profiles import read_profile
 
     data_dir, _ = estate
     con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True)
     try:
-        profile = build_profile(con, "answers_by_source_periode_unsur")
+        profile = read_profile(con, "answers_by_source_periode_unsur")
         by_answer = con.execute("""
             SELECT source_code, periode_declared, unsur, count(*) AS answers,
                    count(*) FILTER (WHERE answer_status = 'valid') AS answered,

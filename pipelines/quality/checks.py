@@ -5,19 +5,18 @@ skips publication in the same run and the published file keeps its bytes. Each c
 working warehouse read-only and says which source, periode and rows are at fault.
 """
 
-from collections.abc import Iterator
-
 import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
 from pipelines.pii import any_shape_pattern, shape_patterns
 from pipelines.registry import PII_FIELDS
 from pipelines.quality.warehouse import warehouse
-from pipelines.transform.generation import built_in_run
 from pipelines.sql import ident
+from pipelines.transform.generation import built_in_run
 from pipelines.transform.manifest import mart_key
 
-# Every gate reads the working warehouse: it runs under the run lock (pipelines/run_lock.py).
+# Every gate reads the working warehouse (the run context says where): it runs under the run lock
+# (pipelines/run_lock.py).
 RUN_LOCK = {"run_lock", "skm"}
 
 # Column names that would mean personal data got through, and value shapes of the same.
@@ -29,6 +28,12 @@ IDENTIFIER_SUFFIXES = ("_id", "_sha256", "duplicate_of")
 PII_VALUE_PATTERNS = shape_patterns()
 
 
+def gate(mart: str, *, blocking: bool):
+    """A pipeline gate on a mart: an asset check under the run lock; its docstring is its
+    description (shown in Dagster, the README's gate table and docs/gates.md)."""
+    return asset_check(required_resource_keys=RUN_LOCK, asset=mart_key(mart), blocking=blocking)
+
+
 def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join("" if v is None else str(v) for v in r) + " |" for r in rows[:limit]]
@@ -37,38 +42,19 @@ def _table(rows: list[tuple], header: list[str], limit: int = 10) -> str:
     return "\n".join(lines)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
-             description="Every loaded file: rows read = used + quarantined + duplicate. Nothing is lost.")
-def reconciliation_holds(context: AssetCheckExecutionContext) -> AssetCheckResult:
-    skm = context.resources.skm
-    with warehouse(skm.paths) as con:
-        bad = con.execute(
-            "SELECT source_code, periode_declared, file_name, rows_read, rows_used, rows_quarantined, rows_duplicate "
-            "FROM marts.reconciliation WHERE NOT is_balanced ORDER BY 1, 2, 3"
-        ).fetchall()
-        files = con.execute("SELECT count(*) FROM marts.reconciliation").fetchone()[0]
-    header = ["source", "periode", "file", "read", "used", "quarantined", "duplicate"]
-    return AssetCheckResult(
-        passed=not bad,
-        description=(f"{len(bad)} of {files} files do not reconcile, first: {bad[0][0]} {bad[0][1]} {bad[0][2]}"
-                     if bad else f"all {files} files reconcile"),
-        metadata={"files": files, "unbalanced_files": MetadataValue.md(_table(bad, header) if bad else "none")},
-    )
-
-
 def _waivers_text(applied: list[tuple[str, str, str]]) -> str:
     """The waivers a gate applied, as one line for quality_gates.waivers ('' when none)."""
     return "; ".join(f"{source} {periode}: {reason}" for source, periode, reason in applied)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("reconciliation"), blocking=True,
-             description="Quarantined share of each source and periode stays under its max_quarantine_rate (the "
-                         "source's own quality: block, else the registry's): a burst of unknown labels is how a "
-                         "mis-mapped source shows up. A waiver (quality.waivers, gate "
-                         "quarantine_rate_under_threshold) lifts it for one source and periode.")
+@gate("reconciliation", blocking=True)
 def quarantine_rate_under_threshold(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Quarantined share of each source and periode stays under its max_quarantine_rate (the
+    source's own quality: block, else the registry's): a burst of unknown labels is how a
+    mis-mapped source shows up. A waiver (quality.waivers, gate quarantine_rate_under_threshold)
+    lifts it for one source and periode."""
     skm = context.resources.skm
-    gate = "quarantine_rate_under_threshold"
+    name = "quarantine_rate_under_threshold"
     q = skm.registry.quality
     with warehouse(skm.paths) as con:
         rates = con.execute(
@@ -81,8 +67,8 @@ def quarantine_rate_under_threshold(context: AssetCheckExecutionContext) -> Asse
         ).fetchall()
         judged = [r for r in rates if r[2] >= q.threshold("min_rows_for_rate", r[0])
                   and r[4] > q.threshold("max_quarantine_rate", r[0])]
-        applied = [(r[0], r[1], why) for r in judged if (why := q.waiver(r[0], r[1], gate))]
-        over = [r for r in judged if not q.waiver(r[0], r[1], gate)]
+        applied = [(r[0], r[1], why) for r in judged if (why := q.waiver(r[0], r[1], name))]
+        over = [r for r in judged if not q.waiver(r[0], r[1], name)]
         samples = []
         for source, periode, *_ in over[:3]:
             samples += con.execute(
@@ -126,14 +112,14 @@ def expected_periodes(sources: list, published: list[str], delivered: dict[str, 
     return out
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=True,
-             description="Every registry source delivered used rows for every periode being published from its "
-                         "first periode on (its first_periode, else its first delivered file), unless waived "
-                         "in quality.waivers (gate every_source_delivered). A delivered but unreadable file is "
-                         "named with its problem.")
+@gate("ikm_opd", blocking=True)
 def every_source_delivered(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Every registry source delivered used rows for every periode being published from its
+    first periode on (its first_periode, else its first delivered file), unless waived in
+    quality.waivers (gate every_source_delivered). A delivered but unreadable file is named with
+    its problem."""
     skm = context.resources.skm
-    gate = "every_source_delivered"
+    name = "every_source_delivered"
     sources = skm.registry.sources
     q = skm.registry.quality
     with warehouse(skm.paths) as con:
@@ -155,7 +141,7 @@ def every_source_delivered(context: AssetCheckExecutionContext) -> AssetCheckRes
         for per in expected[s.code]:
             if (s.code, per) in used:
                 continue
-            if why := q.waiver(s.code, per, gate):
+            if why := q.waiver(s.code, per, name):
                 applied.append((s.code, per, why))
                 continue
             mine = [f for f in files if f[0] == s.code and f[1] == per]
@@ -183,11 +169,11 @@ def every_source_delivered(context: AssetCheckExecutionContext) -> AssetCheckRes
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_kota"), blocking=True,
-             description="No personal data in any mart: no column named like nama/no_hp/email/nik, and no "
-                         "e-mail, phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a semester run: in the rows of "
-                         "the semesters dbt rebuilt in the run).")
+@gate("ikm_kota", blocking=True)
 def no_personal_data_in_marts(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """No personal data in any mart: no column named like nama/no_hp/email/nik, and no e-mail,
+    phone, NIK or stated name in a text column (the patterns of vars.pii_patterns) (of a
+    semester run: in the rows of the semesters dbt rebuilt in the run)."""
     skm = context.resources.skm
     periodes = built_in_run(skm.paths, context.run.run_id)
     with warehouse(skm.paths) as con:
@@ -245,10 +231,10 @@ def personal_data_in_marts(con: duckdb.DuckDBPyConnection,
     return findings, len(cols)
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_opd"), blocking=False,
-             description="Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since "
-                         "the previous semester. Shown, carried into the marts; does not block.")
+@gate("ikm_opd", blocking=False)
 def index_change_within_bounds(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Warning: an OPD whose Nilai IKM moved more than quality.max_index_change points since the
+    previous semester. Shown, carried into the marts; does not block."""
     skm = context.resources.skm
     q = skm.registry.quality
     # an OPD's limit: its sources' own max_index_change (the most lenient of them), else the registry's
@@ -279,11 +265,11 @@ def index_change_within_bounds(context: AssetCheckExecutionContext) -> AssetChec
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("kecukupan_sampel"), blocking=False,
-             description="Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the "
-                         "Krejcie & Morgan minimum for its population; also counts the units of unknown population "
-                         "and the published indices whose 95 % interval crosses a mutu boundary. Does not block.")
+@gate("kecukupan_sampel", blocking=False)
 def sample_below_krejcie_morgan(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Warning: a unit (OPD or jenis layanan) and periode whose respondents are fewer than the
+    Krejcie & Morgan minimum for its population; also counts the units of unknown population and
+    the published indices whose 95 % interval crosses a mutu boundary. Does not block."""
     skm = context.resources.skm
     with warehouse(skm.paths) as con:
         short = con.execute(
@@ -322,12 +308,12 @@ def sample_below_krejcie_morgan(context: AssetCheckExecutionContext) -> AssetChe
     )
 
 
-@asset_check(required_resource_keys=RUN_LOCK, asset=mart_key("ikm_sensitivitas"), blocking=False,
-             description="Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM "
-                         "by more than kepercayaan.max_marked_effect points, or change its mutu. The policy "
-                         "(kepercayaan.kebijakan_ditandai) decides what is published; both values are in "
-                         "ikm_sensitivitas. Does not block.")
+@gate("ikm_sensitivitas", blocking=False)
 def marked_submissions_effect(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Warning: suspicious submissions (respons_ditandai) move an OPD's or the city's Nilai IKM
+    by more than kepercayaan.max_marked_effect points, or change its mutu. The policy
+    (kepercayaan.kebijakan_ditandai) decides what is published; both values are in
+    ikm_sensitivitas. Does not block."""
     skm = context.resources.skm
     limit = skm.registry.trust.max_marked_effect
     with warehouse(skm.paths) as con:
@@ -355,7 +341,6 @@ def marked_submissions_effect(context: AssetCheckExecutionContext) -> AssetCheck
 
 
 PIPELINE_CHECKS = [
-    reconciliation_holds,
     quarantine_rate_under_threshold,
     every_source_delivered,
     no_personal_data_in_marts,

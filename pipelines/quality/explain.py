@@ -12,7 +12,7 @@ from dagster import DagsterEventType, DagsterInstance
 
 
 # Check metadata worth showing under a failed gate (markdown tables that name rows and files).
-DETAIL_KEYS = ("missing", "sample_offending_rows", "unbalanced_files", "findings")
+DETAIL_KEYS = ("missing", "sample_offending_rows", "findings")
 
 
 def file_problems(lake: Path) -> list[tuple[str, str]]:

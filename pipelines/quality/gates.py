@@ -8,9 +8,8 @@ The run's gate results, warnings included, are published with the data (`quality
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from dagster import AssetCheckSpec, DagsterEventType, DagsterInstance
 

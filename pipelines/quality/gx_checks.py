@@ -9,26 +9,19 @@ whole run's results land in one HTML page whose path is in every check's metadat
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import duckdb
 from dagster import AssetCheckResult, AssetChecksDefinition, AssetKey, MetadataValue, asset_check
 
+from pipelines.quality.gx import GreatExpectationsResource
+from pipelines.quality.profiles import profiles
+from pipelines.quality.suites import load_suite, suite_paths
+from pipelines.quality.validation import ExpectationOutcome, SuiteResult, fmt_value
+from pipelines.context import SkmContext
+from pipelines.quality.validation_report import record_result, reports_dir
 from pipelines.quality.warehouse import warehouse
 from pipelines.run_lock import RunLock
-from pipelines.quality.gx import (
-    ExpectationOutcome,
-    GreatExpectationsResource,
-    SuiteResult,
-    fmt_value,
-    load_suite,
-    record_result,
-    reports_dir,
-    suite_paths,
-)
-from pipelines.context import SkmContext
 from pipelines.settings import EXPECTATIONS_DIR
 
 _SHOWN_FAILURES = 5  # in the one-line description; the metadata table has them all
@@ -90,9 +83,12 @@ def build_gx_check(path: Path, known_suites: tuple[str, ...] = ()) -> AssetCheck
 
     @asset_check(
         asset=AssetKey.from_user_string(suite.asset),  # "marts/ikm_opd", as the dbt assets are keyed
+        # the profile table it reads, built by dbt after the marts: the check runs after it
+        additional_deps=[AssetKey.from_user_string(profiles()[suite.dataset].asset)],
         name=f"gx_{suite.name}",
         blocking=True,
-        description=f"Great Expectations suite expectations/{path.name} on the {suite.dataset} profile. "
+        description=f"Great Expectations suite expectations/{path.name} on the profile "
+                    f"{profiles()[suite.dataset].table}. "
                     f"{suite.description}",
     )
     def _gx_check(gx: GreatExpectationsResource, run_lock: RunLock,  # noqa: ARG001 - held
