@@ -1,14 +1,17 @@
 """The working warehouse's generation stamp: which run built it last, and whether it finished.
 
-The dbt step writes ``building`` (with its run id) before dbt starts and ``built`` when dbt ended
-without error. Two readers depend on it:
+The dbt step writes ``building`` (with its run id and its build plan's semesters,
+build_plan.py) before dbt starts and ``built`` when dbt ended without error. Three readers depend
+on it:
 - the publish step publishes only a warehouse that *its own run* built to the end, whose gates
   ran in the same run (pipelines/publish/assets.py): together with the run lock
   (pipelines/run_lock.py) it makes "publish exactly what this run audited" hold even if a
   writer ever slipped past the lock;
 - the next dbt step: a stamp left at ``building`` means a build was interrupted (killed, or dbt
   failed half-way), so some models may hold new rows and others old ones; that run then rebuilds
-  every semester instead of only its own.
+  every semester instead of only its own;
+- the PII gate and the publish step of the same run (``built_in_run``): which semesters this
+  run's build rewrote, so the gate scans and the publish replaces exactly those.
 """
 
 from __future__ import annotations
