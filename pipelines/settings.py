@@ -6,11 +6,21 @@ A deployment's data folder and options are the run context (pipelines/context.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+
+import yaml
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+@cache
+def dbt_project_vars() -> dict:
+    """The `vars:` of dbt_project/dbt_project.yml: where constants that dbt and Python share live
+    (the periode pattern, the PII patterns)."""
+    return yaml.safe_load((DBT_PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))["vars"]
+
 
 UNSUR_KEYS: tuple[str, ...] = (
     "persyaratan",

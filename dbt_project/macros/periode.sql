@@ -47,7 +47,7 @@
         {{ exceptions.raise_compiler_error("give both vars periode_from and periode_to (e.g. '2025-S2'), or neither; got periode_from=" ~ p_from ~ ", periode_to=" ~ p_to) }}
     {%- endif -%}
     {%- for label in [p_from, p_to] -%}
-        {%- if not modules.re.fullmatch('[0-9]{4}-S[12]', label) -%}
+        {%- if not modules.re.fullmatch(var('periode_pattern'), label) -%}
             {{ exceptions.raise_compiler_error("periode vars must be labels like '2025-S1' or '2025-S2', got '" ~ label ~ "'") }}
         {%- endif -%}
     {%- endfor -%}

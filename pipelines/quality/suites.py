@@ -8,6 +8,7 @@ suite but named, and filled in when the file is read:
 
 - ``{"seed": "unsur", "column": "unsur"}`` as a ``value_set``: the values of a dbt seed's column;
   ``{"seed": "mutu_categories", "columns": ["mutu", "kinerja"]}`` as a ``value_pairs_set``.
+- ``{"pattern": "periode"}`` as a ``regex``: the periode label's pattern (pipelines/periode.py).
 - an expectation of type ``expect_column_values_to_agree_with_mutu`` (kwargs ``column``,
   ``mutu_column``): one ``expect_column_values_to_be_between`` per mutu band of
   ``pipelines.mutu.bands()`` (the seed ``mutu_categories``): the rows of mutu A hold a value from
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipelines import mutu
 from pipelines.quality.profiles import profiles
+from pipelines.periode import LABEL_PATTERN
 from pipelines.settings import DBT_PROJECT_DIR, EXPECTATIONS_DIR
 
 if TYPE_CHECKING:
@@ -67,6 +69,8 @@ def seed_values(seed: str, columns: str | list[str]) -> list[Any]:
 def _fill(value: Any) -> Any:
     if isinstance(value, dict) and "seed" in value:
         return seed_values(value["seed"], value.get("column") or value["columns"])
+    if value == {"pattern": "periode"}:
+        return f"^{LABEL_PATTERN}$"
     return value
 
 
