@@ -42,3 +42,25 @@ def test_an_upward_import_or_a_cycle_breaks_the_contract(tmp_path: Path, module:
     out = lint(tmp_path)
     assert out.returncode != 0
     assert "BROKEN" in out.stdout and named in out.stdout.replace("\n", " "), out.stdout
+
+
+def test_importing_a_stage_runs_nothing():
+    """Importing ingest, transform, quality, publish or report starts no dbt (no `dbt parse`) and
+    reads no manifest: the code location asks for the manifest when it builds the assets."""
+    code = (
+        "import subprocess\n"
+        "real_popen = subprocess.Popen\n"
+        "class Refuse(real_popen):\n"
+        "    def __init__(self, args, *a, **k):\n"
+        "        if 'dbt' in ' '.join(map(str, args if isinstance(args, (list, tuple)) else [args])):\n"
+        "            raise SystemExit(f'dbt was started at import: {args}')\n"
+        "        super().__init__(args, *a, **k)\n"
+        "subprocess.Popen = Refuse\n"
+        "import pipelines.transform.manifest as m\n"
+        "m.manifest_path = lambda: (_ for _ in ()).throw(SystemExit('the manifest was read at import'))\n"
+        "import pipelines.ingest.assets, pipelines.transform.assets, pipelines.quality.gates\n"
+        "import pipelines.publish.assets, pipelines.report.assets\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stdout + out.stderr
