@@ -34,14 +34,14 @@ RUN_TIMEOUT = 300  # one run takes 20-40 s; generous for a busy 2-core CI machin
 FIRST_TICK_TIMEOUT = 360  # the sensor's first tick launches every landed semester
 JOB = "skm_semester"
 SENSOR = "landing_sensor"
-GROUPS = ("ingest", "transform", "publish")
+GROUPS = ("ingest", "transform", "publish", "report")
 # The lineage page zooms the graph to fit the viewport's WIDTH and draws no asset node below 15 %
 # zoom (group boxes only). Every group expanded, our ~55 assets lay out about 7200 x 6400 px: at
 # 1600 px wide the zoom is 14 % and the nodes vanish; 2200 x 1800 leaves a 1660 x 1750 viewport
 # (23 %), tall enough that the ingest group at the bottom stays in view.
 WINDOW = (2200, 1800)
 # One asset per stage, as the graph labels them (the last part of the asset key).
-STAGE_ASSETS = ("responses", "ikm_opd", "published_warehouse")
+STAGE_ASSETS = ("responses", "ikm_opd", "published_warehouse", "laporan_skm")
 GRAPH_TIMEOUT = 180  # seconds for the page to draw every asset node
 
 

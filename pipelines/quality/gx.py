@@ -66,7 +66,16 @@ def _create_datasource() -> PandasDatasource:
 def warm_up() -> threading.Thread:
     """Create the context on a daemon thread. ``import great_expectations`` alone takes 3-4 s; a
     run that starts this when it starts pays it while ingest and dbt run (the Dagster process
-    mostly waits on dbt's subprocess then), not in front of the first suite."""
+    mostly waits on dbt's subprocess then), not in front of the first suite.
+
+    ``sqlalchemy.orm`` is imported here, on the caller's thread, first (70 ms). GX imports it, and
+    importing it registers hooks in SQLAlchemy's global inspection registry before the rest of the
+    package (``sqlalchemy.orm.exc``) is initialised; Dagster's event log, on the run's thread,
+    calls those hooks on every ``IN (...)`` query. Imported on the warm-up thread, a run whose dbt
+    step started within those 3 s failed with "partially initialized module 'sqlalchemy.orm.exc'"
+    (tests/test_run_guarantees.py's kill -9 test, where ingest has nothing new and takes 0.6 s)."""
+    import sqlalchemy.orm  # noqa: F401 - see above: never first on the warm-up thread
+
     thread = threading.Thread(target=datasource, name="gx-warm-up", daemon=True)
     thread.start()
     return thread
