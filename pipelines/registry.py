@@ -164,7 +164,7 @@ class KepercayaanBlock(_Block):
     ulang_menit: Annotated[Number, Field(gt=0)] = 30.0
     beruntun_jumlah: Annotated[StrictInt, Field(ge=2)] = 5
     beruntun_menit: Annotated[Number, Field(gt=0)] = 10.0
-    seragam_selisih: Share = 0.05
+    seragam_toleransi: Share = 0.10
     seragam_min_responden: Annotated[StrictInt, Field(ge=1)] = 30
     max_marked_effect: Annotated[Number, Field(ge=0)] = 1.0
     populasi: list[PopulasiEntry] = []
@@ -294,6 +294,16 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
+# Keys that meant something once: a registry still holding one is refused with what replaced it,
+# never read with a new meaning or ignored.
+RETIRED_KEYS: dict[str, str] = {
+    "kepercayaan.seragam_selisih": (
+        "the straight-lining rule no longer compares an OPD with the rest of the city (another unit's "
+        "data moved its marks); it compares the OPD with what its own answers predict. Write "
+        "seragam_toleransi instead (default 0.10; README 'Can the number be trusted?')"),
+}
+
+
 def _explain(path: Path, doc: Any, root: yaml.Node | None, exc: ValidationError) -> str:
     lines = []
     for err in exc.errors():
@@ -314,7 +324,9 @@ def _explain(path: Path, doc: Any, root: yaml.Node | None, exc: ValidationError)
             key = ".".join(str(x) for x in loc)
         if key:
             where.append(f"key {key!r}")
-        if err["type"] == "extra_forbidden":
+        if err["type"] == "extra_forbidden" and key in RETIRED_KEYS:
+            what = "no longer a key: " + RETIRED_KEYS[key]
+        elif err["type"] == "extra_forbidden":
             close = difflib.get_close_matches(str(loc[-1]), _allowed_keys(loc), n=1, cutoff=0.6)
             what = "unknown key" + (f" (did you mean {close[0]!r}?)" if close else
                                     f" (valid here: {', '.join(_allowed_keys(loc))})")
@@ -456,7 +468,7 @@ class TrustConfig:
     ulang_menit: float = 30.0  # same answers from the same device within this many minutes
     beruntun_jumlah: int = 5  # this many submissions from one device ...
     beruntun_menit: float = 10.0  # ... within this many minutes is a burst
-    seragam_selisih: float = 0.05  # straight-lining rate above the rest of the city by more than this
+    seragam_toleransi: float = 0.10  # straight-lining share above what the unit's own answers predict
     seragam_min_responden: int = 30  # units with fewer responses are not judged on straight-lining
     max_marked_effect: float = 1.0  # Nilai IKM points: the marked rows moving an index more warns
     populasi: tuple[dict[str, object], ...] = ()  # {periode, opd_kode, jenis_layanan?, populasi}
@@ -467,7 +479,7 @@ class TrustConfig:
             "ditandai_ulang_menit": self.ulang_menit,
             "ditandai_beruntun_jumlah": self.beruntun_jumlah,
             "ditandai_beruntun_menit": self.beruntun_menit,
-            "ditandai_seragam_selisih": self.seragam_selisih,
+            "ditandai_seragam_toleransi": self.seragam_toleransi,
             "ditandai_seragam_min_responden": self.seragam_min_responden,
             "populasi_tambahan": [dict(p) for p in self.populasi],
         }
@@ -485,7 +497,7 @@ def load_trust(path: Path) -> TrustConfig:
         ulang_menit=float(t.ulang_menit),
         beruntun_jumlah=t.beruntun_jumlah,
         beruntun_menit=float(t.beruntun_menit),
-        seragam_selisih=float(t.seragam_selisih),
+        seragam_toleransi=float(t.seragam_toleransi),
         seragam_min_responden=t.seragam_min_responden,
         max_marked_effect=float(t.max_marked_effect),
         populasi=populasi,
@@ -536,8 +548,10 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "kepercayaan.ulang_menit": ("Same nine answers from one device within this many minutes: marked.", "30"),
     "kepercayaan.beruntun_jumlah": ("This many submissions from one device ...", "5"),
     "kepercayaan.beruntun_menit": ("... within this many minutes: a burst, marked.", "10"),
-    "kepercayaan.seragam_selisih": ("Straight-lining share above the rest of the city by more than this: "
-                                    "marked.", "0.05"),
+    "kepercayaan.seragam_toleransi": ("Straight-lined (all nine answers identical) responses of an OPD "
+                                      "and periode are marked when their share, even at the low end of its "
+                                      "95 % interval, exceeds by more than this the share the unit's own "
+                                      "answers predict (README 'Can the number be trusted?').", "0.10"),
     "kepercayaan.seragam_min_responden": ("Units with fewer responses are not judged on straight-lining.", "30"),
     "kepercayaan.max_marked_effect": ("Nilai IKM points the marked responses may move an index before a "
                                       "warning.", "1.0"),

@@ -46,6 +46,8 @@ def test_rules_find_most_planted_rows_with_few_false_alarms(estate):
             "JOIN staging.stg_raw__responses r USING (response_id)"
         ).fetchall())
         by_rule = con.execute("SELECT kode_aturan, count(*) FROM marts.respons_ditandai GROUP BY 1 ORDER BY 1").fetchall()
+        seragam_units = con.execute("SELECT DISTINCT opd_kode FROM marts.respons_ditandai "
+                                    "WHERE kode_aturan = 'seragam'").fetchall()
     finally:
         con.close()
     truth = read_truth(root)
@@ -64,6 +66,8 @@ def test_rules_find_most_planted_rows_with_few_false_alarms(estate):
           f"by kind {per_kind}; marks by rule {by_rule}")
     assert recall >= 0.90
     assert false_alarm <= 0.02
+    # the straight-lining rule, judged on each unit's own data, marks the planted unit only
+    assert {opd for opd, in seragam_units} == {"DISHUB"}, seragam_units
 
 
 def test_the_figures_reach_the_dagster_metadata_and_warnings_do_not_block(estate):

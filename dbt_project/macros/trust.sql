@@ -30,6 +30,12 @@
     (cast(unix_timestamp({{ b }}) - unix_timestamp({{ a }}) as double) / 60.0)
 {%- endmacro %}
 
+{#- A number as text with one decimal, rounded half up, for the reasons written into a row
+    ('2.35' -> '2.4'): portable (floor, decimal). -#}
+{% macro text_1_decimal(expr) -%}
+    cast(cast(floor({{ expr }} * 10 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
+{%- endmacro %}
+
 {#- The policy for marked (suspicious) responses, var `kebijakan_ditandai`: 'hitung' (default:
     they count in the published index) or 'kecualikan' (left out of it). Marked rows are never
     deleted either way; ikm_sensitivitas shows the index both ways. -#}

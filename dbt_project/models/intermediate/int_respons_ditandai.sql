@@ -7,18 +7,23 @@
 --   beruntun: one of at least ditandai_beruntun_jumlah submissions from the same source and
 --     device within ditandai_beruntun_menit minutes (a kiosk or tablet filled in a row);
 --   seragam: all nine answers valid and identical (straight-lining), in an OPD and periode whose
---     straight-lining rate is above the rate of the rest of the city in that periode by more than
---     ditandai_seragam_selisih, with at least ditandai_seragam_min_responden responses. Every
---     straight-lined response of such a unit is marked: one of them cannot be told from another.
+--     own data say it is too much: the share of straight-lined responses, even at the low end of
+--     its 95 % interval, lies more than ditandai_seragam_toleransi above the share the unit's own
+--     answers predict (the nine answers independent, each with the unit's own distribution over
+--     1-4: the sum over v of the product over unsur of p_unsur(v)), with at least
+--     ditandai_seragam_min_responden responses. A unit's marks depend on its own rows only: no
+--     other OPD's data moves them (the rule compared with the rest of the city until issue 22).
+--     Every straight-lined response of such a unit is marked: one cannot be told from another.
 -- Device rules need a device id: a source without one (web forms) is judged by seragam only.
 {{ config(**periode_config('periode_declared')) }}
 
 {%- set ulang_menit = var('ditandai_ulang_menit', 30) | float %}
 {%- set k = var('ditandai_beruntun_jumlah', 5) | int %}
 {%- set beruntun_menit = var('ditandai_beruntun_menit', 10) | float %}
-{%- set selisih = var('ditandai_seragam_selisih', 0.05) | float %}
+{%- set toleransi = var('ditandai_seragam_toleransi', 0.10) | float %}
 {%- set min_responden = var('ditandai_seragam_min_responden', 30) | int %}
 {%- set answer_columns = unsur_columns('u_') %}
+
 {#- One device's submissions in time; at the same minute, the earlier file name first, then the
     row: a total order (response_id last), so a run marks the same rows every time. -#}
 {%- set submission_order = 'submitted_at_wita, file_name, row_number, response_id' %}
@@ -38,6 +43,7 @@ with used as (
         device_id,
         submitted_at_wita,
         {{ unsur_columns('u_') }},
+        {{ unsur_columns('s_') }},
         case when jumlah_jawaban = 9 and skor_min = skor_max then 1 else 0 end as seragam
     from {{ ref('int_responses_status') }}
     where status = 'used'
@@ -96,17 +102,24 @@ beruntun as (
 
 unit as (
 
+    -- per OPD and periode: its responses, its straight-lined ones, and for each unsur and score v
+    -- the share of its responses that gave v (a blank answer counts in no share)
     select
-        u.periode_declared,
-        u.opd_kode,
+        periode_declared,
+        opd_kode,
         count(*) as jumlah,
-        sum(u.seragam) as jumlah_seragam
-    from used as u
-    group by u.periode_declared, u.opd_kode
+        sum(seragam) as jumlah_seragam,
+        {% for v in range(1, 5) -%}
+        {% for u in unsur_keys() -%}
+        cast(sum(case when s_{{ u }} = {{ v }} then 1 else 0 end) as double) / count(*) as p{{ v }}_{{ u }}{{ "," if not (loop.last and v == 4) }}
+        {% endfor -%}
+        {% endfor %}
+    from used
+    group by periode_declared, opd_kode
 
 ),
 
-unit_vs_kota as (
+unit_vs_own as (
 
     select
         periode_declared,
@@ -114,8 +127,12 @@ unit_vs_kota as (
         jumlah,
         jumlah_seragam,
         cast(jumlah_seragam as double) / jumlah as tingkat_unit,
-        cast(sum(jumlah_seragam) over (partition by periode_declared) - jumlah_seragam as double)
-            / nullif(sum(jumlah) over (partition by periode_declared) - jumlah, 0) as tingkat_kota_lain
+        cast(jumlah_seragam as double) / jumlah
+            - 1.96 * sqrt(cast(jumlah_seragam as double) / jumlah
+                          * (1 - cast(jumlah_seragam as double) / jumlah) / jumlah) as tingkat_unit_bawah,
+        {% for v in range(1, 5) -%}
+        ({% for u in unsur_keys() %}p{{ v }}_{{ u }}{{ " * " if not loop.last }}{% endfor %}){{ " + " if not loop.last }}
+        {% endfor %} as tingkat_harapan
     from unit
 
 ),
@@ -126,7 +143,7 @@ hits as (
         u.response_id,
         'ulang_perangkat' as kode_aturan,
         'sama persis dengan kiriman sebelumnya dari perangkat ' || u.device_id || ' '
-            || cast(cast(floor(x.menit_sejak_sama * 10 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
+            || {{ text_1_decimal('x.menit_sejak_sama') }}
             || ' menit sebelumnya (batas {{ ulang_menit }} menit)' as alasan
     from used as u
     inner join ulang as x
@@ -150,19 +167,17 @@ hits as (
     select
         u.response_id,
         'seragam' as kode_aturan,
-        'sembilan jawaban sama; jawaban seragam di ' || u.opd_kode || ' '
-            || cast(cast(floor(t.tingkat_unit * 1000 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
-            || ' % dari ' || cast(t.jumlah as {{ dbt.type_string() }}) || ' respons, di OPD lain '
-            || cast(cast(floor(t.tingkat_kota_lain * 1000 + 0.5) / 10 as decimal(10, 1)) as {{ dbt.type_string() }})
-            || ' % (batas selisih {{ selisih * 100 }} poin)' as alasan
+        'sembilan jawaban sama; di ' || u.opd_kode || ' ' || {{ text_1_decimal('100 * t.tingkat_unit') }}
+            || ' % dari ' || cast(t.jumlah as {{ dbt.type_string() }}) || ' respons seragam (batas bawah selang 95 %: '
+            || {{ text_1_decimal('100 * t.tingkat_unit_bawah') }} || ' %), sedangkan jawaban per unsur di unit itu sendiri memperkirakan '
+            || {{ text_1_decimal('100 * t.tingkat_harapan') }} || ' % (toleransi {{ (toleransi * 100) | round(1) }} poin)' as alasan
     from used as u
-    inner join unit_vs_kota as t
+    inner join unit_vs_own as t
         on u.periode_declared = t.periode_declared
        and u.opd_kode = t.opd_kode
     where u.seragam = 1
       and t.jumlah >= {{ min_responden }}
-      and t.tingkat_kota_lain is not null
-      and t.tingkat_unit > t.tingkat_kota_lain + {{ selisih }}
+      and t.tingkat_unit_bawah > t.tingkat_harapan + {{ toleransi }}
 
 )
 
