@@ -330,6 +330,50 @@ def test_the_mutu_bands_on_the_page_are_the_seeds(tmp_path):
         assert f'font-size="10.5">{angka(band.lower, 2 if band.lower % 1 else 0)}</text>' in kota
 
 
+def _add_certainty(db: Path, rows: list[tuple]) -> None:
+    """ketidakpastian_ikm and ikm_sensitivitas rows for OPD pages: (opd, periode, mutu_pasti, sebab,
+    kebijakan, ditandai, semua, mutu_semua, tanpa, mutu_tanpa)."""
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE ketidakpastian_ikm (periode VARCHAR, level VARCHAR, opd_kode VARCHAR, "
+                "ci_bawah DECIMAL(18,2), ci_atas DECIMAL(18,2), mutu_pasti BOOLEAN, sebab_mutu_tidak_pasti VARCHAR)")
+    con.execute("CREATE TABLE ikm_sensitivitas (periode VARCHAR, level VARCHAR, opd_kode VARCHAR, "
+                "jumlah_ditandai BIGINT, kebijakan VARCHAR, nilai_ikm_semua DECIMAL(18,2), mutu_semua VARCHAR, "
+                "nilai_ikm_tanpa_ditandai DECIMAL(18,2), mutu_tanpa_ditandai VARCHAR)")
+    for opd, periode, pasti, why, policy, k, semua, m_semua, tanpa, m_tanpa in rows:
+        con.execute("INSERT INTO ketidakpastian_ikm VALUES (?, 'opd', ?, 80.10, 85.20, ?, ?)", [periode, opd, pasti, why])
+        con.execute("INSERT INTO ikm_sensitivitas VALUES (?, 'opd', ?, ?, ?, ?, ?, ?, ?)",
+                    [periode, opd, k, policy, semua, m_semua, tanpa, m_tanpa])
+    con.close()
+
+
+def _summary_text(html: str) -> str:
+    section = html[html.index('<section id="ringkasan">'):]
+    section = section[:section.index("</section>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", section))
+
+
+def test_the_summary_says_in_one_sentence_when_the_marks_decide_the_grade(tmp_path):
+    db = _synthetic_published(tmp_path / "skm.duckdb")
+    _add_certainty(db, [
+        ("OPD-A", "2025-S2", False, "ditandai", "hitung", 109, Decimal("82.83"), "B", Decimal("76.51"), "C"),
+        ("OPD-B", "2025-S2", False, "sampel dan ditandai", "kecualikan", 12, Decimal("90.10"), "A",
+         Decimal("87.90"), "B"),
+        ("OPD-A", "2025-S1", True, None, "hitung", 3, Decimal("82.00"), "B", Decimal("82.10"), "B"),
+        ("OPD-B", "2025-S1", False, "sampel", "hitung", 0, Decimal("80.00"), "B", Decimal("80.00"), "B"),
+    ])
+    build_reports(db, tmp_path / "laporan", options=NO_PDF)
+    a = _summary_text(_read(tmp_path / "laporan" / "2025-S2" / "OPD-A.html"))
+    assert "Mutu belum pasti: tanpa 109 respons yang ditandai mencurigakan, Nilai IKM menjadi 76,51 (mutu C)." in a
+    b_html = _read(tmp_path / "laporan" / "2025-S2" / "OPD-B.html")
+    assert ("Mutu belum pasti: selang kepercayaan 95 % melewati batas kategori, dan bila 12 respons yang ditandai "
+            "mencurigakan ikut dihitung, Nilai IKM menjadi 90,10 (mutu A).") in _summary_text(b_html)
+    assert field(parse(b_html), "sebab_mutu_tidak_pasti") == "sampel dan ditandai"
+    a1 = _summary_text(_read(tmp_path / "laporan" / "2025-S1" / "OPD-A.html"))
+    assert "mutu pasti" in a1 and "Mutu belum pasti" not in a1
+    b1 = _summary_text(_read(tmp_path / "laporan" / "2025-S1" / "OPD-B.html"))
+    assert "Mutu belum pasti: selang kepercayaan 95 % melewati batas kategori." in b1 and "ditandai" not in b1
+
+
 def test_saran_and_minimum_sample_are_shown_once_published(tmp_path):
     db = _synthetic_published(tmp_path / "skm.duckdb", saran=True, sampel=True)
     build_reports(db, tmp_path / "laporan", ["2025-S2"], options=NO_PDF)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import random
 import statistics
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +28,11 @@ WEB_C = Source("trust_c_web", "TRUSTC", "Dinas Tetap")
 KIOSK = Source("trust_kiosk", "TRUSTK", "Dinas Kiosk")
 SERAGAM = Source("trust_s_web", "TRUSTS", "Dinas Seragam")
 NORMAL = Source("trust_n_web", "TRUSTN", "Dinas Biasa")
-SOURCES = [WEB_A, WEB_B, WEB_C, KIOSK, SERAGAM, NORMAL]
+MARKS_FLIP = Source("trust_m_web", "TRUSTM", "Dinas Bergantung")
+SATISFIED = Source("trust_d_web", "TRUSTD", "Dinas Puas")
+SOURCES = [WEB_A, WEB_B, WEB_C, KIOSK, SERAGAM, NORMAL, MARKS_FLIP, SATISFIED]
+# An unrelated OPD that onboards later: a kecamatan's 5 000 paper responses, answers 3 or 4.
+KECAMATAN = Source("kec_baru_paper", "KEC-BARU", "Kecamatan Baru")
 S1, S2 = "2025-S1", "2025-S2"
 
 # The populations, as the registry's kepercayaan.populasi block gives them (dbt var).
@@ -58,6 +63,17 @@ KIOSK_MARKED = {1: "beruntun", 2: "beruntun", 3: "beruntun", 4: "beruntun", 5: "
 VARIED = [3, 3, 4, 3, 2, 3, 3, 4, 3]
 S_S1 = [[4] * 9] * 20 + [VARIED] * 20                       # half straight-lined: marked
 N_S1 = [[4] * 9] * 2 + [VARIED] * 38                        # 5 %: the usual rate, not marked
+# 30 % straight-lined (marked): with them 80.56 (B), without 72.22 (C); the interval stays in B
+FLIP_REST = [3] * 8 + [2]
+M_S1 = [[4] * 9] * 60 + [FLIP_REST] * 140
+# 8 % straight-lined: under the rule that compared an OPD with the rest of the city, unmarked
+# beside TRUSTS and TRUSTM (the rest at ~25 %) and marked once the kecamatan below (0.4 %) joins
+D_S1 = [[4] * 9] * 8 + [VARIED] * 92
+
+
+def kecamatan_answers(n: int = 5000) -> list[list[int]]:
+    rng = random.Random(22)
+    return [[rng.choice((3, 4)) for _ in range(9)] for _ in range(n)]
 
 
 def rows_of(prefix: str, answer_sets: list[list[int]], month: int = 3) -> list[dict]:
@@ -80,16 +96,24 @@ def files() -> list[LakeFile]:
         LakeFile(KIOSK, kiosk_rows()),
         LakeFile(SERAGAM, rows_of("s1", S_S1)),
         LakeFile(NORMAL, rows_of("n1", N_S1)),
+        LakeFile(MARKS_FLIP, rows_of("m1", M_S1)),
+        LakeFile(SATISFIED, rows_of("d1", D_S1)),
     ]
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    dirs = {name: tmp_path_factory.mktemp(name) for name in ("hitung", "kecualikan")}
-    for d in dirs.values():
-        write_lake(d, SOURCES, files())
+    """Three builds: the lake under each policy, and under 'hitung' with the kecamatan added."""
+    dirs = {name: tmp_path_factory.mktemp(name) for name in ("hitung", "kecualikan", "kecamatan_baru")}
+    for name, d in dirs.items():
+        if name == "kecamatan_baru":
+            write_lake(d, [*SOURCES, KECAMATAN], [*files(), LakeFile(KECAMATAN, rows_of("kec", kecamatan_answers()))])
+        else:
+            write_lake(d, SOURCES, files())
+    policy = {"hitung": "hitung", "kecualikan": "kecualikan", "kecamatan_baru": "hitung"}
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(run_dbt, d, vars={"populasi_tambahan": POPULASI, "kebijakan_ditandai": name})
+        futures = {name: pool.submit(run_dbt, d, vars={"populasi_tambahan": POPULASI,
+                                                       "kebijakan_ditandai": policy[name]})
                    for name, d in dirs.items()}
         results = {name: f.result() for name, f in futures.items()}
     for name, res in results.items():
@@ -200,7 +224,7 @@ def test_interval_without_population_has_no_fpc_and_a_certain_grade(runs):
     # every published index has its interval: city, OPD, layanan
     levels = query(runs["hitung"], "SELECT level, count(*) AS n, count(ci_bawah) AS with_ci "
                                    "FROM marts.ketidakpastian_ikm GROUP BY level ORDER BY level")
-    assert [(x["level"], x["n"], x["with_ci"]) for x in levels] == [("kota", 2, 2), ("layanan", 8, 8), ("opd", 8, 8)]
+    assert [(x["level"], x["n"], x["with_ci"]) for x in levels] == [("kota", 2, 2), ("layanan", 10, 10), ("opd", 10, 10)]
 
 
 def test_a_change_is_real_only_when_larger_than_its_uncertainty(runs):
@@ -227,9 +251,15 @@ def test_rules_mark_the_burst_the_repeat_and_the_excess_straight_lining_only(run
     assert kiosk == {(f"k{i}", rule) for i, rule in KIOSK_MARKED.items()}
     repeat = next(h for h in hits if h["kode_aturan"] == "ulang_perangkat")
     assert repeat["row_number"] == 8 and repeat["device_id"] == "K2" and "10.0 menit" in repeat["alasan"]
-    seragam = [h for h in hits if h["kode_aturan"] == "seragam"]
+    seragam = [h for h in hits if h["kode_aturan"] == "seragam" and h["submission_id"].startswith("s1")]
     assert {h["submission_id"] for h in seragam} == {f"s1-{i}" for i in range(1, 21)}
-    assert "50.0 %" in seragam[0]["alasan"]
+    # by hand, TRUSTS: 20 of 40 straight-lined = 50.0 %; the low end of its 95 % interval
+    # 0.5 - 1.96 sqrt(0.25 / 40) = 34.5 %; its own answers predict (VARIED has 4 on two unsur, the
+    # all-4 rows on every one) 0.5^7 = 0.8 % for all-4 and 0 for any other score
+    low = 0.5 - 1.96 * math.sqrt(0.25 / 40)
+    assert f"{half_up(low * 100, 1)} %" == "34.5 %"
+    assert "di TRUSTS 50.0 % dari 40 respons seragam (batas bawah selang 95 %: 34.5 %)" in seragam[0]["alasan"]
+    assert "memperkirakan 0.8 % (toleransi 10.0 poin)" in seragam[0]["alasan"]
     assert not [h for h in hits if h["submission_id"].startswith(("n1", "a1", "b", "c"))]
 
 
@@ -276,7 +306,7 @@ def test_registry_block_reaches_dbt_vars_with_defaults_and_refuses_an_unknown_po
     reg.write_text("sources: []\n")
     assert load_trust(reg).dbt_vars() == {
         "kebijakan_ditandai": "hitung", "ditandai_ulang_menit": 30.0, "ditandai_beruntun_jumlah": 5,
-        "ditandai_beruntun_menit": 10.0, "ditandai_seragam_selisih": 0.05, "ditandai_seragam_min_responden": 30,
+        "ditandai_beruntun_menit": 10.0, "ditandai_seragam_toleransi": 0.10, "ditandai_seragam_min_responden": 30,
         "populasi_tambahan": []}
     reg.write_text("kepercayaan:\n  kebijakan_ditandai: kecualikan\n  beruntun_jumlah: 4\n  populasi:\n"
                    "    - {periode: 2025-S1, opd_kode: DISHUB, jenis_layanan: Uji KIR, populasi: 1300}\n")
@@ -284,9 +314,74 @@ def test_registry_block_reaches_dbt_vars_with_defaults_and_refuses_an_unknown_po
     assert (v["kebijakan_ditandai"], v["ditandai_beruntun_jumlah"]) == ("kecualikan", 4)
     assert v["populasi_tambahan"] == [{"periode": "2025-S1", "opd_kode": "DISHUB", "populasi": 1300,
                                        "jenis_layanan": "Uji KIR"}]
+    # the key of the rule that compared an OPD with the rest of the city is refused, with what replaced it
+    reg.write_text("kepercayaan:\n  seragam_selisih: 0.05\n")
+    with pytest.raises(RegistryError, match=r"line 2, key 'kepercayaan.seragam_selisih': no longer a key: .*"
+                                            r"seragam_toleransi"):
+        load_trust(reg)
     reg.write_text("kepercayaan:\n  kebijakan_ditandai: hapus\n")
     with pytest.raises(RegistryError, match="hitung"):
         load_trust(reg)
     # the repository's registry parses, with the defaults
     from pipelines.settings import REPO_ROOT
     assert load_trust(REPO_ROOT / "data" / "sources.yml").kebijakan_ditandai == "hitung"
+
+
+# --- a grade the marks decide ------------------------------------------------------------------
+def test_when_the_marks_flip_the_grade_it_is_not_certain_and_the_reason_says_marks(runs):
+    semua, tanpa = half_up(nilai_ikm(M_S1)), half_up(nilai_ikm([FLIP_REST] * 140))
+    assert (semua, tanpa) == (Decimal("80.56"), Decimal("72.22"))  # B with the 60 marked, C without
+    for policy, published in (("hitung", semua), ("kecualikan", tanpa)):
+        d = runs[policy]
+        assert one(d, "SELECT count(*) AS n FROM marts.respons_ditandai WHERE opd_kode = 'TRUSTM'")["n"] == 60
+        s = one(d, "SELECT * FROM marts.ikm_sensitivitas WHERE level = 'opd' AND opd_kode = 'TRUSTM'")
+        assert (s["nilai_ikm_semua"], s["mutu_semua"], s["nilai_ikm_tanpa_ditandai"], s["mutu_tanpa_ditandai"],
+                s["mutu_berubah"]) == (semua, "B", tanpa, "C", True)
+        k = one(d, "SELECT * FROM marts.ketidakpastian_ikm WHERE level = 'opd' AND opd_kode = 'TRUSTM'")
+        assert k["nilai_ikm"] == published
+        own = [sum(a) / 9 * 25 for a in (M_S1 if policy == "hitung" else [FLIP_REST] * 140)]
+        if policy == "hitung":
+            # the interval alone would call B certain: 80.56 +- 1.96 x 12.83 / sqrt(200) stays in 76.61-88.30
+            se = statistics.stdev(own) / math.sqrt(len(own))
+            assert 76.61 < float(published) - 1.96 * se and float(published) + 1.96 * se < 88.31
+            assert k["mutu_pasti_sampel"] is True
+        assert (k["mutu_pasti_ditandai"], k["mutu_pasti"], k["sebab_mutu_tidak_pasti"]) == (False, False, "ditandai"), policy
+    d = runs["hitung"]
+    # TRUSTK's 6 marks leave it B (77.50 with, 78.47 without): the sampling verdict alone decides
+    k = one(d, "SELECT * FROM marts.ketidakpastian_ikm WHERE level = 'opd' AND opd_kode = 'TRUSTK'")
+    assert (k["mutu_pasti_ditandai"], k["mutu_pasti_sampel"], k["sebab_mutu_tidak_pasti"]) == (True, False, "sampel")
+    # TRUSTS: A with its 20 straight-liners (88.89), B without (77.78), and the interval crosses 88.31 too
+    s = one(d, "SELECT * FROM marts.ketidakpastian_ikm WHERE level = 'opd' AND opd_kode = 'TRUSTS'")
+    assert half_up(nilai_ikm(S_S1)) == s["nilai_ikm"] == Decimal("88.89")
+    assert (s["mutu_pasti"], s["sebab_mutu_tidak_pasti"]) == (False, "sampel dan ditandai")
+    # a unit without marks is certain by the marks
+    a = one(d, "SELECT * FROM marts.ketidakpastian_ikm WHERE level = 'opd' AND opd_kode = 'TRUSTA'")
+    assert (a["mutu_pasti_ditandai"], a["mutu_pasti"], a["sebab_mutu_tidak_pasti"]) == (True, False, "sampel")
+    # every row: mutu_pasti is both verdicts, and the reason names the ones that failed
+    for r in query(d, "SELECT * FROM marts.ketidakpastian_ikm"):
+        both = None if r["mutu_pasti_sampel"] is None and r["mutu_pasti_ditandai"] else (
+            r["mutu_pasti_ditandai"] and r["mutu_pasti_sampel"])
+        assert r["mutu_pasti"] == both, r
+        failed = [w for w, ok in (("sampel", r["mutu_pasti_sampel"]), ("ditandai", r["mutu_pasti_ditandai"]))
+                  if ok is False]
+        assert r["sebab_mutu_tidak_pasti"] == (" dan ".join(failed) or None), r
+
+
+# --- a unit's marks are its own --------------------------------------------------------------------
+def test_an_unrelated_opd_onboarding_changes_no_other_opds_marks_or_sensitivity(runs):
+    """Issue 22: adding a kecamatan's 5 000 responses (answers 3 or 4, 0.4 % all-identical by chance)
+    moved DISDUKCAPIL from 2 to 44 marks under the rule that compared an OPD with the rest of the
+    city. Judged on its own data, no other OPD's marks or index moves."""
+    before, after = runs["hitung"], runs["kecamatan_baru"]
+    marks = ("SELECT response_id, kode_aturan, alasan FROM marts.respons_ditandai WHERE opd_kode <> 'KEC-BARU' "
+             "ORDER BY response_id, kode_aturan")
+    assert query(after, marks) == query(before, marks)
+    assert {r["opd_kode"] for r in query(before, "SELECT DISTINCT opd_kode FROM marts.respons_ditandai "
+                                                 "WHERE kode_aturan = 'seragam'")} == {"TRUSTS", "TRUSTM"}
+    sensitivity = ("SELECT * FROM marts.ikm_sensitivitas WHERE level <> 'kota' AND opd_kode <> 'KEC-BARU' "
+                   "ORDER BY periode, level, opd_kode, jenis_layanan")
+    assert query(after, sensitivity) == query(before, sensitivity)
+    # TRUSTD's 8 % straight-lining stays unmarked; the kecamatan is judged on its own too
+    assert query(after, "SELECT count(*) AS n FROM marts.respons_ditandai WHERE opd_kode IN ('TRUSTD', 'KEC-BARU')") \
+        == [{"n": 0}]
+    assert one(after, "SELECT jumlah_responden AS n FROM marts.ikm_opd WHERE opd_kode = 'KEC-BARU'")["n"] == 5000

@@ -320,21 +320,23 @@ def marked_submissions_effect(context: AssetCheckExecutionContext) -> AssetCheck
         rules = con.execute("SELECT kode_aturan, count(*) FROM marts.respons_ditandai GROUP BY 1 ORDER BY 1").fetchall()
         rows = con.execute(
             "SELECT periode, level, opd_kode, jumlah_responden, jumlah_ditandai, nilai_ikm_semua, "
-            "nilai_ikm_tanpa_ditandai, selisih, kebijakan FROM marts.ikm_sensitivitas "
-            "WHERE jumlah_ditandai > 0 ORDER BY abs(selisih) DESC, periode, level, opd_kode"
+            "nilai_ikm_tanpa_ditandai, selisih, kebijakan, mutu_semua, mutu_tanpa_ditandai, mutu_berubah "
+            "FROM marts.ikm_sensitivitas WHERE jumlah_ditandai > 0 AND level IN ('kota', 'opd') "
+            "ORDER BY abs(selisih) DESC, periode, level, opd_kode"
         ).fetchall()
-    over = [r for r in rows if r[7] is not None and abs(float(r[7])) > limit]
+    over = [r for r in rows if r[11] or (r[7] is not None and abs(float(r[7])) > limit)]
     return AssetCheckResult(
         passed=not over,
         severity=AssetCheckSeverity.WARN,
-        description=("; ".join(f"{r[2] or 'kota'} {r[0]}: {r[5]} with, {r[6]} without {r[4]} marked "
-                               f"(policy {r[8]})" for r in over[:5]))
+        description=("; ".join(f"{r[2] or 'kota'} {r[0]}: {r[5]} ({r[9]}) with, {r[6]} ({r[10]}) without "
+                               f"{r[4]} marked (policy {r[8]})" for r in over[:5]))
         if over else f"marked responses move no index more than {limit} points",
         metadata={
             "marked_by_rule": MetadataValue.md(_table(rules, ["rule", "rows"]) if rules else "none"),
             "marked_total": sum(n for _, n in rules),
             "both_ways": MetadataValue.md(_table(rows, ["periode", "level", "OPD", "responden", "ditandai", "semua",
-                                                        "tanpa ditandai", "selisih", "kebijakan"], 30)
+                                                        "tanpa ditandai", "selisih", "kebijakan", "mutu semua",
+                                                        "mutu tanpa", "mutu berubah"], 30)
                                           if rows else "none"),
         },
     )

@@ -5,8 +5,11 @@
 --   galat_baku = s / sqrt(n) x fpc,  fpc = sqrt((N - n) / (N - 1)) when the population N is known,
 -- and the interval is nilai_ikm +- 1.96 x galat_baku (clamped to 25-100). When nobody leaves an
 -- answer blank the two means are the same number; with blanks they differ slightly (shown in
--- nilai_rata_responden). mutu_pasti is false where the interval crosses a mutu boundary
--- (65.00, 76.61, 88.31): the grade is not certain.
+-- nilai_rata_responden). The grade is certain (mutu_pasti) only when neither of two things can
+-- change it: the sampling (mutu_pasti_sampel: the interval stays inside one mutu band; the
+-- boundaries are the seed's) and the marked submissions (mutu_pasti_ditandai: counting them or
+-- leaving them out gives the same mutu, ikm_sensitivitas.mutu_berubah). sebab_mutu_tidak_pasti
+-- says which: 'sampel', 'ditandai' or 'sampel dan ditandai'; NULL when certain.
 {{ config(**periode_config('periode')) }}
 
 with respondents as (
@@ -137,27 +140,63 @@ bounds as (
         {{ round_half_up('case when nilai_ikm + 1.96 * galat_baku_exact > 100 then 100 else nilai_ikm + 1.96 * galat_baku_exact end', 2) }} as ci_atas
     from joined
 
+),
+
+sensitivity as (
+
+    select periode, level, opd_kode, jenis_layanan, mutu_berubah
+    from {{ ref('ikm_sensitivitas') }}
+    where {{ periode_filter('periode') }}
+
+),
+
+graded as (
+
+    select
+        i.*,
+        lo.mutu as mutu_ci_bawah,
+        hi.mutu as mutu_ci_atas,
+        case when i.ci_bawah is not null and i.ci_atas is not null then lo.mutu = hi.mutu end as mutu_pasti_sampel,
+        not coalesce(m.mutu_berubah, false) as mutu_pasti_ditandai
+    from bounds as i
+    left join sensitivity as m
+        on i.periode = m.periode
+       and i.level = m.level
+       and coalesce(i.opd_kode, '') = coalesce(m.opd_kode, '')
+       and coalesce(i.jenis_layanan, '') = coalesce(m.jenis_layanan, '')
+    {{ join_mutu('i.ci_bawah', 'lo') }}
+    {{ join_mutu('i.ci_atas', 'hi') }}
+
 )
 
 select
-    i.periode,
-    i.level,
-    i.opd_kode,
-    i.jenis_layanan,
-    i.jumlah_responden,
-    i.nilai_ikm,
-    i.mutu,
-    {{ round_half_up('i.nilai_rata_responden', 2) }} as nilai_rata_responden,
-    {{ round_half_up('i.simpangan_baku', 4) }} as simpangan_baku,
-    i.populasi,
-    i.populasi is not null as fpc,
-    {{ round_half_up('i.fpc_faktor', 6) }} as fpc_faktor,
-    {{ round_half_up('i.galat_baku_exact', 4) }} as galat_baku,
-    i.ci_bawah,
-    i.ci_atas,
-    lo.mutu as mutu_ci_bawah,
-    hi.mutu as mutu_ci_atas,
-    case when i.ci_bawah is not null and i.ci_atas is not null then lo.mutu = hi.mutu end as mutu_pasti
-from bounds as i
-{{ join_mutu('i.ci_bawah', 'lo') }}
-{{ join_mutu('i.ci_atas', 'hi') }}
+    periode,
+    level,
+    opd_kode,
+    jenis_layanan,
+    jumlah_responden,
+    nilai_ikm,
+    mutu,
+    {{ round_half_up('nilai_rata_responden', 2) }} as nilai_rata_responden,
+    {{ round_half_up('simpangan_baku', 4) }} as simpangan_baku,
+    populasi,
+    populasi is not null as fpc,
+    {{ round_half_up('fpc_faktor', 6) }} as fpc_faktor,
+    {{ round_half_up('galat_baku_exact', 4) }} as galat_baku,
+    ci_bawah,
+    ci_atas,
+    mutu_ci_bawah,
+    mutu_ci_atas,
+    mutu_pasti_sampel,
+    mutu_pasti_ditandai,
+    -- NULL without an interval (fewer than 2 respondents), unless the marks already make it uncertain
+    case
+        when not mutu_pasti_ditandai then false
+        else mutu_pasti_sampel
+    end as mutu_pasti,
+    case
+        when mutu_pasti_sampel = false and not mutu_pasti_ditandai then 'sampel dan ditandai'
+        when mutu_pasti_sampel = false then 'sampel'
+        when not mutu_pasti_ditandai then 'ditandai'
+    end as sebab_mutu_tidak_pasti
+from graded

@@ -135,8 +135,15 @@ def _headline(pub: Published, periode: str, opd_kode: str | None) -> dict | None
         row.update(pub.one("SELECT populasi, sampel_minimum, memadai AS sampel_memadai FROM kecukupan_sampel "
                            "WHERE periode = ? AND level = 'opd' AND opd_kode = ?", [periode, opd_kode]) or {})
     if pub.has("ketidakpastian_ikm", "ci_bawah", "ci_atas", "mutu_pasti"):
-        row.update(pub.one("SELECT ci_bawah, ci_atas, mutu_pasti FROM ketidakpastian_ikm WHERE periode = ? "
+        why = ", sebab_mutu_tidak_pasti" if pub.has("ketidakpastian_ikm", "sebab_mutu_tidak_pasti") else ""
+        row.update(pub.one(f"SELECT ci_bawah, ci_atas, mutu_pasti{why} FROM ketidakpastian_ikm WHERE periode = ? "
                            "AND level = ? AND opd_kode IS NOT DISTINCT FROM ?", [periode, level, opd_kode]) or {})
+    if pub.has("ikm_sensitivitas", "mutu_semua", "mutu_tanpa_ditandai"):
+        # for the summary's sentence when the marks decide the grade: the value the other policy gives
+        row["ditandai"] = pub.one(
+            "SELECT jumlah_ditandai, kebijakan, nilai_ikm_semua, mutu_semua, nilai_ikm_tanpa_ditandai, "
+            "mutu_tanpa_ditandai FROM ikm_sensitivitas WHERE periode = ? AND level = ? "
+            "AND opd_kode IS NOT DISTINCT FROM ?", [periode, level, opd_kode])
     if pub.has("ikm_perubahan", "perubahan_nyata"):
         row.update(pub.one("SELECT perubahan_nyata FROM ikm_perubahan WHERE periode = ? AND level = ? "
                            "AND opd_kode IS NOT DISTINCT FROM ?", [periode, level, opd_kode]) or {})
