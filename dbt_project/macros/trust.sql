@@ -30,6 +30,15 @@
     (cast(unix_timestamp({{ b }}) - unix_timestamp({{ a }}) as double) / 60.0)
 {%- endmacro %}
 
+{#- Two rows of the same graded unit: periode, level (kota / opd / layanan), OPD and jenis
+    layanan, the last two NULL above their level (hence null-safe). -#}
+{% macro same_unit(a, b) -%}
+    {{ a }}.periode = {{ b }}.periode
+       and {{ a }}.level = {{ b }}.level
+       and coalesce({{ a }}.opd_kode, '') = coalesce({{ b }}.opd_kode, '')
+       and coalesce({{ a }}.jenis_layanan, '') = coalesce({{ b }}.jenis_layanan, '')
+{%- endmacro %}
+
 {#- A number as text with one decimal, rounded half up, for the reasons written into a row
     ('2.35' -> '2.4'): portable (floor, decimal). -#}
 {% macro text_1_decimal(expr) -%}

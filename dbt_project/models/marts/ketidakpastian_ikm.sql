@@ -120,15 +120,9 @@ joined as (
             end, 1.0) as galat_baku_exact
     from published as p
     left join stats as s
-        on p.periode = s.periode
-       and p.level = s.level
-       and coalesce(p.opd_kode, '') = coalesce(s.opd_kode, '')
-       and coalesce(p.jenis_layanan, '') = coalesce(s.jenis_layanan, '')
+        on {{ same_unit('p', 's') }}
     left join population as n
-        on p.periode = n.periode
-       and p.level = n.level
-       and coalesce(p.opd_kode, '') = coalesce(n.opd_kode, '')
-       and coalesce(p.jenis_layanan, '') = coalesce(n.jenis_layanan, '')
+        on {{ same_unit('p', 'n') }}
 
 ),
 
@@ -160,10 +154,7 @@ graded as (
         not coalesce(m.mutu_berubah, false) as mutu_pasti_ditandai
     from bounds as i
     left join sensitivity as m
-        on i.periode = m.periode
-       and i.level = m.level
-       and coalesce(i.opd_kode, '') = coalesce(m.opd_kode, '')
-       and coalesce(i.jenis_layanan, '') = coalesce(m.jenis_layanan, '')
+        on {{ same_unit('i', 'm') }}
     {{ join_mutu('i.ci_bawah', 'lo') }}
     {{ join_mutu('i.ci_atas', 'hi') }}
 
