@@ -26,6 +26,13 @@ _LABEL = re.compile(LABEL_PATTERN)
 _KEY = re.compile(r"(\d{4})-(01|07)")
 
 
+def waktu_wita(utc: dt.datetime) -> str:
+    """A UTC time (naive, as DuckDB stores it, or aware) as people in the city read it:
+    '05-01-2026 10:30 WITA' (the Laporan SKM, the workbook's title sheet)."""
+    aware = utc if utc.tzinfo is not None else utc.replace(tzinfo=dt.UTC)
+    return aware.astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA")
+
+
 @total_ordering
 @dataclass(frozen=True)
 class Periode:

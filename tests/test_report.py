@@ -481,6 +481,68 @@ def test_a_long_table_gets_a_capped_sheet_and_its_full_rows_as_csv(tmp_path):
     assert not (folder / "ikm_kota.csv").exists()
 
 
+def test_the_workbook_reads_like_a_report_for_opd_staff(tmp_path):
+    """The XLSX for OPD staff: a 'Petunjuk' sheet first (title with the city, periode, publication
+    time in WITA, a line per sheet); each table sheet with a frozen, filterable header, widths
+    set, numbers in the published decimals (84.50 stays 84,50 in an Indonesian Excel), ikm_opd in
+    rank order and ikm_unsur U1..U9 per OPD, the values those of the published table."""
+    import datetime as dt
+
+    db = _synthetic_published(tmp_path / "skm.duckdb", quality=True)
+    write_exports(db, tmp_path / "exports", ["2025-S2"], kota_nama="Kota Contoh")
+    wb = openpyxl.load_workbook(xlsx_path(tmp_path / "exports", "2025-S2"))
+    assert wb.sheetnames[0] == "Petunjuk"
+    guide = [[v for v in r if v is not None] for r in wb["Petunjuk"].iter_rows(values_only=True)]
+    with duckdb.connect(str(db), read_only=True) as con:
+        published_utc = con.execute("SELECT published_at_utc FROM _published").fetchone()[0]
+        opd = con.execute("SELECT opd_kode, nilai_ikm, ikm, jumlah_responden FROM ikm_opd WHERE periode = '2025-S2' "
+                          "ORDER BY peringkat").fetchall()
+        unsur = con.execute("SELECT opd_kode, unsur, nilai_unsur FROM ikm_unsur WHERE periode = '2025-S2' "
+                            "ORDER BY opd_kode, urutan").fetchall()
+    assert guide[0] == ["Survei Kepuasan Masyarakat - Kota Contoh"]
+    assert any("2025-S2" in str(v) and "Semester II 2025" in str(v) for v in guide[1])
+    wita = (published_utc + dt.timedelta(hours=8)).strftime("%d-%m-%Y %H:%M WITA")  # WITA is UTC+8, no DST
+    assert guide[2] == ["Diterbitkan", wita]
+    listed = {r[0]: r[1] for r in guide if len(r) == 3 and r[0] in wb.sheetnames}
+    assert set(listed) == set(wb.sheetnames) - {"Petunjuk"} and all(listed.values())
+
+    ws = wb["ikm_opd"]
+    header = [c.value for c in ws[1]]
+    col = {name: i for i, name in enumerate(header)}
+    rows = list(ws.iter_rows(min_row=2))
+    # rank order (OPD-B ranks first; by code it would come second), values as published
+    assert [(r[col["opd_kode"]].value, Decimal(str(r[col["nilai_ikm"]].value))) for r in rows] == \
+        [(k, n) for k, n, _, _ in opd]
+    assert opd[0][0] == "OPD-B"
+    assert {r[col["nilai_ikm"]].number_format for r in rows} == {"0.00"}
+    assert {r[col["ikm"]].number_format for r in rows} == {"0.0000"}
+    assert {r[col["jumlah_responden"]].number_format for r in rows} == {"#,##0"}
+    assert rows[0][col["opd_nama"]].number_format == "General"
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == f"A1:{last}{len(rows) + 1}"
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    assert all(widths.get(openpyxl.utils.get_column_letter(i + 1)) for i in range(len(header)))
+    longest_name = max(len(r[col["opd_nama"]].value) for r in rows)
+    assert widths[openpyxl.utils.get_column_letter(col["opd_nama"] + 1)] >= longest_name
+
+    ws = wb["ikm_unsur"]
+    header = [c.value for c in ws[1]]
+    got = [(r[header.index("opd_kode")], r[header.index("unsur")], Decimal(str(r[header.index("nilai_unsur")])))
+           for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert got == unsur
+    assert [u for k, u, _ in got if k == "OPD-A"] == list(UNSUR_KEYS)  # U1..U9, not alphabetical (biaya first)
+    assert ws.freeze_panes == "A2"
+
+
+def test_every_published_table_has_an_indonesian_line_on_the_guide_sheet():
+    """A new mart gets a line in exports.TABLE_GUIDE, not the generic fallback, on the sheet OPD
+    staff read first."""
+    from pipelines.publish.contract import published_tables
+    from pipelines.report.exports import TABLE_GUIDE
+
+    assert sorted(t for t in published_tables() if not t.startswith("_") and t not in TABLE_GUIDE) == []
+
+
 # --------------------------------------------------------------------------- slow: the real pipeline
 
 
@@ -727,7 +789,12 @@ def test_exports_hold_each_periodes_rows_of_every_published_table(built):
                                     f"read_parquet('{folder / 'ikm_kota.parquet'}'))").fetchall())
         assert kinds["jumlah_responden"] == "BIGINT" and kinds["nilai_ikm"].startswith("DECIMAL")
         wb = openpyxl.load_workbook(xlsx_path(root, periode), read_only=True)
-        assert sorted(n for n in wb.sheetnames if n != "_catatan") == sorted(tables)
+        assert wb.sheetnames[0] == "Petunjuk"
+        assert sorted(n for n in wb.sheetnames[1:] if n != "_catatan") == sorted(tables)
+        ranked = [r[0] for r in con.execute("SELECT opd_kode FROM ikm_opd WHERE periode = ? ORDER BY peringkat, "
+                                            "opd_kode", [periode]).fetchall()]
+        sheet = list(wb["ikm_opd"].iter_rows(values_only=True))
+        assert [r[sheet[0].index("opd_kode")] for r in sheet[1:]] == ranked, periode
         from pipelines.report.exports import XLSX_MAX_ROWS
 
         for table in tables:

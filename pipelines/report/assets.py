@@ -37,7 +37,7 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
     started = time.perf_counter()
     con = duckdb.connect(str(p.published), read_only=True)
     try:
-        exports = write_exports_from(con, exports_root, periodes, skm.xlsx_max_rows)
+        exports = write_exports_from(con, exports_root, periodes, skm.xlsx_max_rows, skm.kota_nama)
         t_exports = time.perf_counter() - started
         options = LaporanOptions(kota_nama=skm.kota_nama, pdf=skm.laporan_pdf, chromium=skm.chromium,
                                  browsers=skm.laporan_browsers)

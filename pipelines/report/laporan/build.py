@@ -14,7 +14,6 @@ no hidden group can be worked out from the others (`publish/disclosure.py`).
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines.periode import WITA, Periode
+from pipelines.periode import Periode, waktu_wita
 from pipelines.publish.disclosure import (
     MIN_GROUP,
     SECONDARY_LABEL,
@@ -354,7 +353,7 @@ def _published_at(pub: Published) -> dict:
         return {"waktu": None, "run_id": None}
     row = pub.one("SELECT * FROM _published LIMIT 1") or {}
     ts = row.get("published_at_utc")
-    waktu = ts.replace(tzinfo=dt.UTC).astimezone(WITA).strftime("%d-%m-%Y %H:%M WITA") if ts else None
+    waktu = waktu_wita(ts) if ts else None
     return {"waktu": waktu, "run_id": row.get("run_id")}
 
 
