@@ -2,8 +2,9 @@
 
 It reads the PUBLISHED file only (read-only), so what it writes is exactly what was audited and
 published: for each semester of the run, the exports (Parquet + XLSX) under
-``published/exports/<periode>/`` and the reports (HTML, and PDF when Chromium is installed) under
-``published/laporan/<periode>/``. A missing Chromium never fails the asset: the PDF is recorded as
+``published/exports/<periode>/``, the open data for a Satu Data portal (CSV, datapackage.json,
+MS-Keg, MS-Ind) under ``published/opendata/<periode>/`` and the reports (HTML, and PDF when
+Chromium is installed) under ``published/laporan/<periode>/``. A missing Chromium never fails the asset: the PDF is recorded as
 skipped."""
 
 import time
@@ -17,6 +18,7 @@ from pipelines.partitions import periodes_of
 from pipelines.publish.assets import PUBLISH_STEP
 from pipelines.report.exports import ExportedTable, write_exports_from, xlsx_path
 from pipelines.report.laporan.build import LaporanOptions, ReportFile, build_reports_from
+from pipelines.report.opendata import OpenDataFile, write_opendata_from
 from pipelines.run_lock import RunLock
 
 
@@ -24,8 +26,9 @@ from pipelines.run_lock import RunLock
     deps=[AssetKey("published_warehouse")],
     group_name="report",
     **PUBLISH_STEP,
-    description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed) and the "
-                "exports of the published tables (Parquet, XLSX), all read from data/published/skm.duckdb.",
+    description="Laporan SKM per semester (kota and each OPD; HTML, PDF when Chromium is installed), the "
+                "exports of the published tables (Parquet, XLSX) and the open data (CSV, datapackage.json, "
+                "MS-Keg, MS-Ind), all read from data/published/skm.duckdb.",
 )
 def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
                 run_lock: RunLock) -> MaterializeResult:  # noqa: ARG001 - held
@@ -34,10 +37,12 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
         raise Failure(description=f"No published file at {p.published}: publish (published_warehouse) first.")
     periodes = periodes_of(context.partition_key_range)
     exports_root, laporan_root = p.published.parent / "exports", p.published.parent / "laporan"
+    opendata_root = p.published.parent / "opendata"
     started = time.perf_counter()
     con = duckdb.connect(str(p.published), read_only=True)
     try:
         exports = write_exports_from(con, exports_root, periodes, skm.xlsx_max_rows, skm.kota_nama)
+        opendata = write_opendata_from(con, opendata_root, periodes, skm.kota_nama)
         t_exports = time.perf_counter() - started
         options = LaporanOptions(kota_nama=skm.kota_nama, pdf=skm.laporan_pdf, chromium=skm.chromium,
                                  browsers=skm.laporan_browsers)
@@ -46,7 +51,7 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
         con.close()
     elapsed = time.perf_counter() - started
 
-    lines, meta = _file_listing(periodes, exports, reports, exports_root)
+    lines, meta = _file_listing(periodes, exports, reports, exports_root, opendata)
     missing = [per for per in periodes if not exports.get(per)]
     all_reports = [r for rs in reports.values() for r in rs]
     pdf_written = sum(r.pdf is not None for r in all_reports)
@@ -58,6 +63,7 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
     return MaterializeResult(metadata={
         "laporan_dir": MetadataValue.path(str(laporan_root)),
         "exports_dir": MetadataValue.path(str(exports_root)),
+        "opendata_dir": MetadataValue.path(str(opendata_root)),
         "periodes": MetadataValue.text(", ".join(per for per in periodes if per not in missing) or "none"),
         "periodes_without_data": MetadataValue.text(", ".join(missing) or "none"),
         "files": MetadataValue.md("\n".join(lines)),
@@ -72,7 +78,7 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
 
 
 def _file_listing(periodes: list[str], exports: dict[str, list[ExportedTable]], reports: dict[str, list[ReportFile]],
-                  exports_root: Path) -> tuple[list[str], dict]:
+                  exports_root: Path, opendata: dict[str, list[OpenDataFile]]) -> tuple[list[str], dict]:
     """The materialisation's table of every file written (markdown lines) and the rows per
     exported table (`rows_<periode>_<table>`)."""
     lines = ["| periode | berkas | baris / responden | catatan |", "|---|---|---|---|"]
@@ -85,6 +91,8 @@ def _file_listing(periodes: list[str], exports: dict[str, list[ExportedTable]], 
             sheet_rows = sum(e.xlsx_rows for e in exports[per])
             lines.append(f"| {per} | {xlsx_path(exports_root, per)} | {sheet_rows} | XLSX, "
                          f"{len(exports[per])} lembar |")
+        for f in opendata.get(per, []):
+            lines.append(f"| {per} | {f.path} | {'-' if f.rows is None else f.rows} | data terbuka: {f.what} |")
         for r in reports.get(per, []):
             lines.append(f"| {per} | {r.html} | {r.jumlah_responden} | laporan {r.unit} (HTML) |")
             lines.append(f"| {per} | {r.pdf or '-'} | {r.jumlah_responden} | laporan {r.unit} (PDF: {r.pdf_status}) |")

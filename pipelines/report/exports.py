@@ -137,7 +137,8 @@ def replace_dir(new: Path, final: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+def table_columns(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str, str]]]:
+    """Every published table but the internal ones (`_` first) with its (column, DuckDB type) in order."""
     out: dict[str, list[tuple[str, str]]] = {}
     for table, column, dtype in con.execute(
         "SELECT table_name, column_name, data_type FROM information_schema.columns "
@@ -239,7 +240,7 @@ def export_plan(con: duckdb.DuckDBPyConnection, periode: str, max_rows: int = XL
     `max_rows` rows on its sheet (never above Excel's limit)."""
     if not Periode.is_label(periode):  # the label goes into SQL text: accept nothing else
         raise ValueError(f"not a periode label: {periode!r}")
-    tables = _tables(con)
+    tables = table_columns(con)
     order = sorted(tables, key=lambda t: (SHEET_ORDER.index(t) if t in SHEET_ORDER else len(SHEET_ORDER), t))
     sheet_rows = min(max_rows, EXCEL_ROW_LIMIT)
     return [_TableExport(t, tables[t], *table_select(t, tables[t], periode), sheet_rows) for t in order]
