@@ -42,8 +42,9 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
     con = duckdb.connect(str(p.published), read_only=True)
     try:
         exports = write_exports_from(con, exports_root, periodes, skm.xlsx_max_rows, skm.kota_nama)
-        opendata = write_opendata_from(con, opendata_root, periodes, skm.kota_nama)
         t_exports = time.perf_counter() - started
+        opendata = write_opendata_from(con, opendata_root, periodes, skm.kota_nama)
+        t_opendata = time.perf_counter() - started - t_exports
         options = LaporanOptions(kota_nama=skm.kota_nama, pdf=skm.laporan_pdf, chromium=skm.chromium,
                                  browsers=skm.laporan_browsers)
         reports = build_reports_from(con, laporan_root, periodes, options)
@@ -72,6 +73,7 @@ def laporan_skm(context: AssetExecutionContext, skm: SkmContext,
         "pdf_status": MetadataValue.text("; ".join(not_written) or "all written"),
         "export_files": MetadataValue.int(sum(len(v) + (1 if v else 0) for v in exports.values())),
         "seconds_exports": MetadataValue.float(round(t_exports, 2)),
+        "seconds_opendata": MetadataValue.float(round(t_opendata, 2)),
         "seconds_total": MetadataValue.float(round(elapsed, 2)),
         **meta,
     })

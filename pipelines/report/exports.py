@@ -350,7 +350,7 @@ def _write_guide_sheet(wb: Workbook, con: duckdb.DuckDBPyConnection, periode: st
     ts = published_at(con)
     title = "Survei Kepuasan Masyarakat" + (f" - {kota_nama}" if kota_nama else "")
     ws.append([text(title, bold=True, size=14)])
-    ws.append([text("Periode", bold=True), text(f"{Periode.parse(periode).nama} ({periode})")])
+    ws.append([text("Periode", bold=True), text(f"{Periode.parse(periode).nama}, kode {periode}")])
     ws.append([text("Diterbitkan", bold=True),
                text(waktu_wita(ts) if ts else "waktu penerbitan tidak tercatat (tabel _published tidak ada)")])
     ws.append([text("Dasar", bold=True),
