@@ -48,3 +48,24 @@ def read_with(python: Path, db: Path) -> dict:
     return json.loads(done.stdout)
 
 
+
+
+READ_DESCRIPTIONS = """
+import duckdb, json, sys
+con = duckdb.connect(sys.argv[1], read_only=True)
+own = "database_name = current_database() AND schema_name = 'main' AND NOT internal"
+tables = {t: c for t, c in con.execute(f"SELECT table_name, comment FROM duckdb_tables() WHERE {own}").fetchall()}
+columns = [list(r) for r in con.execute(
+    f"SELECT table_name, column_name, data_type, comment FROM duckdb_columns() WHERE {own} "
+    "ORDER BY table_name, column_index"
+).fetchall()]
+print(json.dumps({"version": duckdb.__version__, "tables": tables, "columns": columns}))
+"""
+
+
+def descriptions_with(python: Path, db: Path) -> dict:
+    """Table and column comments and column types as an old client reads them."""
+    done = subprocess.run([str(python), "-c", READ_DESCRIPTIONS, str(db)], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    return json.loads(done.stdout)

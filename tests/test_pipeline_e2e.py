@@ -180,6 +180,27 @@ def test_a_duckdb_1_4_client_reads_every_published_table(estate):
     assert got["tables"] == expected
 
 
+def test_a_duckdb_1_4_client_reads_every_description_and_no_128_bit_count(estate):
+    """Superset, DBeaver and Harlequin show a table's and a column's comment: each published table
+    and column carries its data-contract description, as an old client reads it; no column is
+    HUGEINT (counts are BIGINT) and the index values stay DECIMAL."""
+    from pipelines.publish.contract import published_tables
+    from tests.bi_clients import descriptions_with, duckdb_client
+
+    data_dir, _ = estate
+    got = descriptions_with(duckdb_client("1.4.5"), data_dir / "published" / "skm.duckdb")
+    contract = published_tables()
+    assert got["tables"] == {t: contract[t].description for t in got["tables"]}
+    assert all(got["tables"].values())
+    missing = [(t, c) for t, c, _, comment in got["columns"] if comment != contract[t].columns[c]]
+    assert missing == []
+    types = {(t, c): kind for t, c, kind, _ in got["columns"]}
+    assert [k for k, kind in types.items() if "HUGEINT" in kind] == []
+    assert types[("ikm_opd", "jumlah_responden")] == "BIGINT"
+    assert types[("ikm_opd", "nilai_ikm")].startswith("DECIMAL")
+    assert types[("ikm_kota", "jumlah_responden")] == "BIGINT"
+
+
 def test_every_published_table_and_column_is_in_the_data_contract(estate):
     """docs/data-contract.md is generated from the marts' .yml: a column added to a mart without a
     description, or a table the publish step adds unannounced, fails here."""

@@ -105,8 +105,10 @@ def render(tables: dict[str, Table]) -> str:
         "The file is a DuckDB database written in storage version v1.4.0, so DuckDB 1.4 and newer (the "
         "version inside most BI drivers) can open it. Open it **read-only**. Each publication builds a new "
         "file and swaps it in atomically: an open connection keeps answering from the file it opened and "
-        "sees the new data after reconnecting. Numbers are DECIMAL, rounded half up as published; periode "
-        "labels are `YYYY-S1` (January-June) and `YYYY-S2` (July-December), WITA.",
+        "sees the new data after reconnecting. Numbers are DECIMAL, rounded half up as published; counts are "
+        "BIGINT; periode labels are `YYYY-S1` (January-June) and `YYYY-S2` (July-December), WITA. Every table "
+        "and column carries the description below as its comment (`COMMENT ON`), which Superset, DBeaver and "
+        "Harlequin show beside it (`SELECT table_name, column_name, comment FROM duckdb_columns()`).",
         "",
         "## Tables",
         "",

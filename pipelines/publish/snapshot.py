@@ -5,7 +5,12 @@ in a process; README "Connecting BI tools"). A kill before the swap leaves ``skm
 behind, which the next run removes (pipelines/run_lock.py). It is written in a storage version DuckDB 1.4 clients (most BI drivers)
 can open, and holds tables only: no view points back at raw files or the working warehouse.
 The respondent profile is the one table not copied as it is: small groups are suppressed on the
-way out (publish/disclosure.py)."""
+way out (publish/disclosure.py).
+
+The file describes itself: every table and column carries its description from the dbt .yml
+files (``COMMENT ON``, publish/contract.py reads them), so Superset, DBeaver and Harlequin show
+them. Counts are BIGINT: DuckDB sums integers into HUGEINT, which Superset shows as INT and some
+drivers cannot read; DECIMAL values stay DECIMAL."""
 
 from __future__ import annotations
 
@@ -18,10 +23,13 @@ import duckdb
 import pandas as pd
 
 from pipelines.faults import pause_point
+from pipelines.publish.contract import published_tables
 from pipelines.publish.disclosure import PROFILE_TABLE, suppress_profile
 from pipelines.sql import ident, literal
 
 STORAGE_VERSION = "v1.4.0"
+# 128-bit integers (DuckDB's sum of integers) are published as BIGINT: BI drivers read 64 bits.
+NARROWED_TYPES = {"HUGEINT": "BIGINT", "UHUGEINT": "BIGINT"}
 
 
 def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema: str = "marts",
@@ -58,9 +66,11 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
             replaced = (key is not None and _same_columns(con, schema, table)
                         and _replace_periodes(con, schema, table, key, periodes or []))
             if not replaced:
-                con.execute(f"CREATE OR REPLACE TABLE snap.main.{ident(table)} AS SELECT * FROM wh.{ident(schema)}.{ident(table)}")
+                con.execute(f"CREATE OR REPLACE TABLE snap.main.{ident(table)} AS "
+                            f"SELECT {_select_list(con, schema, table)} FROM wh.{ident(schema)}.{ident(table)}")
                 if table == PROFILE_TABLE:
                     suppress_profile(con, f"snap.main.{ident(table)}")
+                    _narrow_types(con, table)
             counts[table] = con.execute(f"SELECT count(*) FROM snap.main.{ident(table)}").fetchall()[0][0]
         for name, rows in (extra_tables or {}).items():
             if rows:
@@ -77,6 +87,7 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
             "CREATE OR REPLACE TABLE snap.main._published AS SELECT ?::TIMESTAMP AS published_at_utc, ?::VARCHAR AS run_id",
             [published_at, run_id],
         )
+        describe_tables(con, "snap")
         con.execute("DETACH snap")
         con.execute("DETACH wh")
     except BaseException:
@@ -90,11 +101,63 @@ def publish_snapshot(warehouse: Path, published: Path, tables: list[str], schema
 
 
 def _columns(con: duckdb.DuckDBPyConnection, database: str, schema: str, table: str) -> list[tuple[str, str]]:
-    return con.execute(
+    """(name, type as published) of a table's columns, in order."""
+    return [(name, NARROWED_TYPES.get(kind, kind)) for name, kind in con.execute(
         "SELECT column_name, data_type FROM information_schema.columns "
         "WHERE table_catalog = ? AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
         [database, schema, table],
+    ).fetchall()]
+
+
+def _select_list(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> str:
+    """The warehouse table's columns as published: 128-bit counts cast to BIGINT (an overflow
+    fails the publish loudly rather than wrapping)."""
+    cols = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'wh' AND table_schema = ? AND table_name = ? ORDER BY ordinal_position",
+        [schema, table],
     ).fetchall()
+    return ", ".join(f"CAST({ident(c)} AS {NARROWED_TYPES[d]}) AS {ident(c)}" if d in NARROWED_TYPES else ident(c)
+                     for c, d in cols)
+
+
+def _narrow_types(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """A published table rewritten after its copy (the profile) gets the published types too."""
+    for column, kind in con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = 'snap' AND table_schema = 'main' AND table_name = ?", [table],
+    ).fetchall():
+        if kind in NARROWED_TYPES:
+            con.execute(f"ALTER TABLE snap.main.{ident(table)} ALTER COLUMN {ident(column)} "
+                        f"TYPE {NARROWED_TYPES[kind]}")
+
+
+def describe_tables(con: duckdb.DuckDBPyConnection, database: str) -> int:
+    """``COMMENT ON`` every table and column of `database` that the data contract describes
+    (re-applied on every publish: a replaced table loses its comments, and a description edited
+    in a .yml reaches the next file). Returns the number of comments written."""
+    contract = published_tables()
+    written = 0
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = ? AND table_schema = 'main' ORDER BY table_name, ordinal_position", [database],
+    ).fetchall():
+        described = contract.get(table)
+        if described is None:
+            continue
+        target = f"{ident(database)}.main.{ident(table)}"
+        text = described.columns.get(column, "").strip()
+        if text:
+            con.execute(f"COMMENT ON COLUMN {target}.{ident(column)} IS {literal(text)}")
+            written += 1
+    for table in {t for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = ? AND table_schema = 'main'",
+            [database]).fetchall()}:
+        if table in contract and contract[table].description:
+            con.execute(f"COMMENT ON TABLE {ident(database)}.main.{ident(table)} "
+                        f"IS {literal(contract[table].description)}")
+            written += 1
+    return written
 
 
 def _same_columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
@@ -110,8 +173,8 @@ def _replace_periodes(con: duckdb.DuckDBPyConnection, schema: str, table: str, k
     marks = ", ".join("?" for _ in periodes)
     if table != PROFILE_TABLE:
         con.execute(f"DELETE FROM snap.main.{ident(table)} WHERE {ident(key)} IN ({marks})", periodes)
-        con.execute(f"INSERT INTO snap.main.{ident(table)} SELECT * FROM wh.{ident(schema)}.{ident(table)} "
-                    f"WHERE {ident(key)} IN ({marks})", periodes)
+        con.execute(f"INSERT INTO snap.main.{ident(table)} SELECT {_select_list(con, schema, table)} "
+                    f"FROM wh.{ident(schema)}.{ident(table)} WHERE {ident(key)} IN ({marks})", periodes)
         return True
     # suppression is planned per periode and dimensi: the semesters' rows can be planned alone
     staged = "memory.main._profil_baru"
