@@ -394,12 +394,20 @@ def test_the_data_quality_footnote(tmp_path):
     text = _read(tmp_path / "laporan" / "2025-S2" / "kota.html")
     assert "1.310</span> baris dibaca" in text and "jawaban tidak dikenali: 60" in text
     assert "1 diganti ekspor yang lebih baru" in text and "1 dari 2 lulus" in text
-    assert field(kota, "peringatan") == "1" and "index_change_within_bounds" in text
+    assert field(kota, "peringatan") == "1" and "(index_change_within_bounds)" in text
     assert "diterbitkan 05-01-2026 10:30 WITA (run run-123)" in text
-    # an OPD page shows the warnings that name it, and counts the others
+    # the warning in Indonesian from the published ikm_opd (never the gate's English description),
+    # on the city page and the page of the OPD it names; the other OPD's page counts it
+    con = duckdb.connect(str(db), read_only=True)
+    before, now = (v for (v,) in con.execute(
+        "SELECT nilai_ikm FROM ikm_opd WHERE opd_kode = 'OPD-A' ORDER BY periode").fetchall())
+    con.close()
+    sentence = (f"Nilai IKM Dinas A berubah {selisih(now - before)} poin, dari {angka(before)} (2025-S1) menjadi "
+                f"{angka(now)} (2025-S2), melebihi batas perubahan yang ditetapkan")
     opd_a = _read(tmp_path / "laporan" / "2025-S2" / "OPD-A.html")
     opd_b = _read(tmp_path / "laporan" / "2025-S2" / "OPD-B.html")
-    assert field(parse(opd_a), "peringatan") == "1" and "OPD-A: 70.00 -&gt; 85.00" in opd_a
+    assert sentence in text and sentence in opd_a and "70.00" not in opd_a + text
+    assert field(parse(opd_a), "peringatan") == "1"
     assert field(parse(opd_b), "peringatan") == "0" and "1 peringatan lain" in opd_b
 
 

@@ -41,6 +41,7 @@ from pipelines.report.exports import published_periodes, replace_dir, staging_di
 from pipelines.report.laporan import charts
 from pipelines.report.laporan.chromium import FLAGS, ChromiumError, HeadlessChromium
 from pipelines.report.laporan.fmt import angka, suppress_counts
+from pipelines.report.laporan.peringatan import warnings_for_page
 from pipelines.report.laporan.templates import render_page
 
 @dataclass(frozen=True)
@@ -339,12 +340,7 @@ def _kualitas(pub: Published, periode: str, opd_kode: str | None) -> dict:
         out["gates"] = pub.one("SELECT count(*) AS total, count(*) FILTER (WHERE status = 'passed') AS passed "
                                "FROM quality_gates")
         failed = pub.rows("SELECT asset, gate, description FROM quality_gates WHERE status = 'failed' ORDER BY ALL")
-        if opd_kode is None:
-            out["peringatan"] = failed
-        else:
-            mine = re.compile(rf"(?<![\w-]){re.escape(opd_kode)}(?![\w-])", re.IGNORECASE)
-            out["peringatan"] = [w for w in failed if mine.search(w["description"] or "")]
-            out["peringatan_lain"] = len(failed) - len(out["peringatan"])
+        out["peringatan"], out["peringatan_lain"] = warnings_for_page(pub, failed, periode, opd_kode)
     return out
 
 
