@@ -1,7 +1,9 @@
 """Notices new or changed files in the landing folders and launches their semester.
 
 The cursor remembers each file's size and modification time, so a file already seen never
-launches again; a file overwritten by a corrected re-export does.
+launches again; a file overwritten by a corrected re-export does. A file the ingest step of any
+run has already read as it is now (a `skm run`, `make demo`) counts as seen too
+(pipelines/ingest/landed.py).
 """
 
 from __future__ import annotations
@@ -9,31 +11,22 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable
-from pathlib import Path
 
 from dagster import DefaultSensorStatus, SensorDefinition, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
 
 from pipelines.context import SkmContext
-from pipelines.ingest.loader import landed_files
+from pipelines.ingest.landed import read_ingested, snapshot
 from pipelines.periode import Periode
-from pipelines.registry import Source
 from pipelines.schedules import semester_job
 
 
-def snapshot(sources: Iterable[Source], data_dir: Path) -> dict[str, str]:
-    """'source/relative path' -> 'size:mtime_ns' for every landed file."""
-    out: dict[str, str] = {}
-    for s in sources:
-        for path, name in landed_files(s, data_dir):
-            st = path.stat()
-            out[f"{s.code}/{name}"] = f"{st.st_size}:{st.st_mtime_ns}"
-    return out
-
-
-def changed_runs(before: dict[str, str], now: dict[str, str]) -> list[RunRequest]:
-    """One run request per semester with new or changed files, naming the sources affected."""
-    changed = [k for k, v in now.items() if before.get(k) != v]
+def changed_runs(before: dict[str, str], now: dict[str, str],
+                 ingested: dict[str, str] | None = None) -> list[RunRequest]:
+    """One run request per semester with new or changed files, naming the sources affected: a
+    file is new unless the sensor's cursor (`before`) or the last ingest (`ingested`) has it as it
+    is `now`."""
+    ingested = ingested or {}
+    changed = [k for k, v in now.items() if before.get(k) != v and ingested.get(k) != v]
     by_periode: dict[str, set[str]] = defaultdict(set)
     for k in changed:
         source, rel = k.split("/", 1)
@@ -61,7 +54,7 @@ def build_landing_sensor(interval_seconds: int) -> SensorDefinition:
     def landing_sensor(context: SensorEvaluationContext, skm: SkmContext):
         now = snapshot(skm.registry.sources, skm.paths.data_dir)
         before = json.loads(context.cursor) if context.cursor else {}
-        requests = changed_runs(before, now)
+        requests = changed_runs(before, now, read_ingested(skm.paths))
         if not requests:
             return SkipReason("no new or changed files")
         return SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))

@@ -110,3 +110,20 @@ def test_the_dbt_resource_starts_no_process_before_dbt_itself(monkeypatch):
     dbt = build_resources(SkmContext())["dbt"]
     assert str(dbt._cli_version) == importlib.metadata.version("dbt-core")
     assert dbt._initialize_dbt_core_adapter(["build"]) is None
+
+
+def test_the_sensor_launches_nothing_for_files_a_run_already_ingested(sample_run, tmp_path: Path):
+    """`make demo` (a run outside the daemon) then `make dev`: the sensor starts with no cursor, and
+    must not relaunch the semesters the run has just published; a file changed after the run is
+    still launched, and only its semester."""
+    from tests.conftest import copy_estate
+
+    data_dir = copy_estate(sample_run.data_dir, tmp_path / "data")
+    skm = SkmContext(data_dir=str(data_dir))
+    landing_sensor = build_landing_sensor(30)
+    first = landing_sensor(build_sensor_context(cursor=None, resources={"skm": skm}))
+    assert isinstance(first, SkipReason), [r.partition_key for r in first.run_requests]
+    changed = sorted(data_dir.glob("raw/*/2025-S2/*"))[0]  # a landed export of the second semester
+    os.utime(changed, ns=(1, changed.stat().st_mtime_ns + 1_000_000_000))
+    again = landing_sensor(build_sensor_context(cursor=None, resources={"skm": skm}))
+    assert [r.partition_key for r in again.run_requests] == ["2025-07"]

@@ -13,6 +13,7 @@ from dagster import (
     multi_asset,
 )
 
+from pipelines.ingest.landed import record_ingested, snapshot
 from pipelines.ingest.loader import IngestResult, ingest
 from pipelines.partitions import periodes_of, semester_partitions
 from pipelines.context import SkmContext
@@ -70,11 +71,13 @@ def raw_lake(context: AssetExecutionContext, skm: SkmContext, run_lock: RunLock)
     sources = list(skm.registry.sources)
     periodes = periodes_of(context.partition_key_range)
     context.log.info(f"Ingesting {', '.join(periodes)}")
+    landed = snapshot(sources, p.data_dir)  # before reading: a file changed meanwhile is read again
     result = ingest(sources, p.data_dir, p.lake, periodes=periodes, workers=skm.ingest_workers,
                     memory_limit=skm.ingest_memory_limit)
     for f in result.files:
         if f.status == "error":
             context.log.warning(f.message)
+    record_ingested(p, landed, periodes)  # the landing sensor does not relaunch these files
     meta = _metadata(result)
     yield MaterializeResult(asset_key=RAW_RESPONSES, metadata=meta)
     yield MaterializeResult(asset_key=RAW_INGEST_FILES, metadata={"files": MetadataValue.int(len(result.files))})
