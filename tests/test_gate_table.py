@@ -30,3 +30,23 @@ def test_every_gate_is_listed_once_with_a_description_and_one_severity():
     page = gt.GATES_MD.read_text(encoding="utf-8")
     for g in gates:
         assert f"| {g.system} | `{g.name}` |" in page
+
+
+def test_every_dbt_test_check_in_the_ui_says_what_it_checks_and_whether_it_blocks():
+    """The Dagster UI shows a check's description: each dbt test's check carries the gate table's
+    text and its severity, the same words as docs/gates.md."""
+    from pipelines.context import SkmContext
+    from pipelines.definitions import build_definitions
+
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    by_name = {g.asset + "|" + node["name"]: (g, node) for node in manifest["nodes"].values()
+               if node["resource_type"] == "test"
+               for g in gt.dbt_gates({"nodes": {node["unique_id"]: node}}, {}) }
+    specs = [s for a in build_definitions(SkmContext()).assets if getattr(a, "check_specs", None)
+             for s in a.check_specs if s.key.asset_key.path[0] != "gx"]
+    dbt_specs = [s for s in specs if any(s.key.name == node["name"] for _, node in by_name.values())]
+    assert len(dbt_specs) > 100
+    for spec in dbt_specs:
+        gate, node = next(v for v in by_name.values() if v[1]["name"] == spec.key.name)
+        assert spec.description == f"{gate.description} (dbt test, {gate.severity})", spec.key
+        assert spec.blocking == gate.blocking, spec.key

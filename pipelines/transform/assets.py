@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey, AssetsDefinition, AssetSpec, BackfillPolicy
+from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, AssetSpec, BackfillPolicy
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.context import SkmContext
@@ -20,6 +20,7 @@ from pipelines.transform.build_plan import plan_build
 from pipelines.transform.generation import begin_build, finish_build, interrupted_build
 from pipelines.transform.manifest import layer_of
 from pipelines.transform.project import dbt_project
+from pipelines.transform.test_descriptions import test_description
 
 
 class SkmTranslator(DagsterDbtTranslator):
@@ -32,6 +33,16 @@ class SkmTranslator(DagsterDbtTranslator):
             return spec
         node = manifest["nodes"][unique_id]
         return spec.replace_attributes(key=AssetKey([layer_of(node), node["name"]]), group_name="transform")
+
+    def get_asset_check_spec(self, asset_spec: AssetSpec, manifest: Mapping[str, Any], unique_id: str,
+                             project: DbtProject | None) -> AssetCheckSpec | None:
+        """The check of a dbt test says in the UI what the test checks (the gate table's text)."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        node = manifest["nodes"][unique_id]
+        severity = "blocking" if node["config"]["severity"].lower() == "error" else "warning"
+        return spec._replace(description=f"{test_description(node)} (dbt test, {severity})")
 
 
 def build_dbt_assets(manifest: Path) -> AssetsDefinition:
