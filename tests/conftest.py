@@ -48,6 +48,7 @@ class SampleRun:
     data_dir: Path
     success: bool
     laporan: dict | None
+    row_counts: dict[str, int]  # 'marts/ikm_opd' -> the dbt step's dagster/row_count
 
 
 def _shared_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -81,9 +82,13 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
             if result.success:
                 metadata = result.asset_materializations_for_node("laporan_skm")[0].metadata
                 laporan = {k: v.value for k, v in metadata.items()}
-            summary.write_text(json.dumps({"success": result.success, "laporan": laporan}, default=str))
+            row_counts = {"/".join(m.asset_key.path): m.metadata["dagster/row_count"].value
+                          for m in result.asset_materializations_for_node("skm_dbt_models")
+                          if "dagster/row_count" in m.metadata}
+            summary.write_text(json.dumps({"success": result.success, "laporan": laporan, "row_counts": row_counts},
+                                          default=str))
     found = json.loads(summary.read_text())
-    return SampleRun(root, found["success"], found["laporan"])
+    return SampleRun(root, found["success"], found["laporan"], found.get("row_counts", {}))
 
 
 def copy_estate(data_dir: Path, target: Path) -> Path:

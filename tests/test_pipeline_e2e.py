@@ -167,6 +167,20 @@ def test_rerun_on_unchanged_inputs_leaves_every_mart_identical(estate):
         assert after[t] == before[t], t
 
 
+def test_every_dbt_table_reports_its_row_count_to_the_asset_catalog(estate):
+    """The catalog shows a dbt asset's row count (``dagster/row_count`` on its materialization):
+    every mart's count is the warehouse table's, as the run left it."""
+    data_dir, run = estate
+    marts = {k.split("/", 1)[1]: n for k, n in run.row_counts.items() if k.startswith("marts/")}
+    with duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True) as con:
+        actual = {t: con.execute(f'SELECT count(*) FROM marts."{t}"').fetchone()[0] for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
+            "AND table_type = 'BASE TABLE'").fetchall()}
+    assert marts == actual
+    assert marts["ikm_opd"] == 2 * 6 and any(k.startswith("staging/") or k.startswith("intermediate/")
+                                             for k in run.row_counts)
+
+
 def test_a_duckdb_1_4_client_reads_every_published_table(estate):
     from tests.bi_clients import duckdb_client, read_with
 

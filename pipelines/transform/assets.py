@@ -5,11 +5,13 @@ downstream in the run, the publish step included.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, AssetSpec, BackfillPolicy
+import duckdb
+from dagster import (AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, AssetSpec, BackfillPolicy,
+                     MetadataValue, Output)
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from pipelines.context import SkmContext
@@ -45,8 +47,51 @@ class SkmTranslator(DagsterDbtTranslator):
         return spec._replace(description=f"{test_description(node)} (dbt test, {severity})")
 
 
+ROW_COUNT = "dagster/row_count"  # the metadata key the asset catalog shows as the row count
+
+
+def table_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """unique_id -> 'schema.table' of every model and seed dbt writes as a table (views and
+    ephemeral models are not counted: counting a view runs its query)."""
+    return {uid: f'"{n["schema"]}"."{n.get("alias") or n["name"]}"' for uid, n in manifest["nodes"].items()
+            if n["resource_type"] in ("model", "seed")
+            and n["config"].get("materialized") in ("table", "incremental", "seed")}
+
+
+def with_row_counts(events: list, tables: dict[str, str], warehouse: Path | None) -> Iterator:
+    """The dbt step's events, each table's output carrying its row count (``dagster/row_count``,
+    which the asset catalog shows); unchanged when the warehouse cannot be read (Spark, or none)."""
+    counts: dict[str, int] = {}
+    wanted = sorted({uid for uid in map(_unique_id, events) if uid in tables})
+    if warehouse is not None and warehouse.exists() and wanted:
+        con = duckdb.connect(str(warehouse), read_only=True)
+        try:
+            for uid in wanted:
+                try:
+                    counts[uid] = con.execute(f"SELECT count(*) FROM {tables[uid]}").fetchone()[0]
+                except duckdb.Error:
+                    continue  # a model that failed to build: its output carries no count
+        finally:
+            con.close()
+    for e in events:
+        uid = _unique_id(e)
+        if uid in counts:
+            e = e.with_metadata({**e.metadata, ROW_COUNT: MetadataValue.int(counts[uid])})
+        yield e
+
+
+def _unique_id(event: object) -> str | None:
+    """The dbt node of a model's or seed's output event (dagster-dbt puts it in the metadata)."""
+    if not isinstance(event, Output):
+        return None
+    value = event.metadata.get("unique_id")
+    return getattr(value, "value", value)
+
+
 def build_dbt_assets(manifest: Path) -> AssetsDefinition:
     """The dbt project as Dagster assets; called once by the code location with the manifest."""
+
+    tables = table_relations(json.loads(manifest.read_text(encoding="utf-8")))
 
     @dbt_assets(
         manifest=manifest,
@@ -65,10 +110,17 @@ def build_dbt_assets(manifest: Path) -> AssetsDefinition:
                           target=dbt.target, trust_vars=skm.registry.trust.dbt_vars(), data_dir=str(p.data_dir))
         (context.log.warning if interrupted else context.log.info)(plan.why)
         begin_build(p, context.run_id, plan.label)
-        for n, event in enumerate(dbt.cli(["build", "--vars", json.dumps(plan.dbt_vars)], context=context).stream()):
-            yield event
-            if n == 0:
-                pause_point("dbt")
+        # The events wait until dbt has ended: only then can the warehouse be opened to count each
+        # table's rows (dbt holds DuckDB's one write lock while it runs), and a model's output must
+        # reach Dagster before its tests' check results. A dbt failure still reports what was built.
+        events = []
+        try:
+            for n, event in enumerate(dbt.cli(["build", "--vars", json.dumps(plan.dbt_vars)], context=context).stream()):
+                events.append(event)
+                if n == 0:
+                    pause_point("dbt")
+        finally:
+            yield from with_row_counts(events, tables, p.warehouse if dbt.target != "spark" else None)
         finish_build(p, context.run_id)
 
     return skm_dbt_models
