@@ -12,11 +12,15 @@ import hashlib
 import json
 from collections import defaultdict
 
-from dagster import DefaultSensorStatus, SensorDefinition, RunRequest, SensorEvaluationContext, SensorResult, SkipReason, sensor
+from collections.abc import Sequence
+
+from dagster import (AssetCheckSpec, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
+                     SensorDefinition, SensorEvaluationContext, SensorResult, SkipReason, run_failure_sensor, sensor)
 
 from pipelines.context import SkmContext
 from pipelines.ingest.landed import read_ingested, snapshot
 from pipelines.periode import Periode
+from pipelines.publish.blocked import report_blocked_publication
 from pipelines.schedules import semester_job
 
 
@@ -60,3 +64,17 @@ def build_landing_sensor(interval_seconds: int) -> SensorDefinition:
         return SensorResult(run_requests=requests, cursor=json.dumps(now, sort_keys=True))
 
     return landing_sensor
+
+
+def build_blocked_publication_sensor(gates: Sequence[AssetCheckSpec]) -> SensorDefinition:
+    """After a failed run that was to publish, marks `published_warehouse:gates_passed` failed
+    with the gates that blocked it (pipelines/publish/blocked.py)."""
+
+    @run_failure_sensor(name="blocked_publication_sensor", default_status=DefaultSensorStatus.RUNNING,
+                        monitor_all_code_locations=False,
+                        description="Marks the published asset's gates_passed check failed after a run that "
+                                    "was to publish and was blocked, naming the gates.")
+    def blocked_publication_sensor(context: RunFailureSensorContext):
+        report_blocked_publication(context.instance, context.dagster_run.run_id, gates)
+
+    return blocked_publication_sensor

@@ -44,10 +44,10 @@ def estate(sample_run, tmp_path_factory: pytest.TempPathFactory):
     return copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("gates") / "data")
 
 
-def assert_blocked(data_dir: Path, gate: str, *needles: str) -> None:
+def assert_blocked(data_dir: Path, gate: str, *needles: str, instance: DagsterInstance | None = None):
     published = data_dir / "published" / "skm.duckdb"
     before = sha(published)
-    result = run_pipeline(skm=SkmContext(data_dir=str(data_dir)))
+    result = run_pipeline(skm=SkmContext(data_dir=str(data_dir)), instance=instance)
     assert not result.success
     failed = failed_checks(result)
     assert gate in failed, failed
@@ -56,13 +56,40 @@ def assert_blocked(data_dir: Path, gate: str, *needles: str) -> None:
     assert sha(published) == before  # same bytes: nothing unaudited was published
     assert not any(ev.event_type == DagsterEventType.ASSET_MATERIALIZATION
                    and ev.asset_key.to_user_string() == "published_warehouse" for ev in result.all_events)
+    return result
 
 
-def assert_publishes_again(data_dir: Path) -> None:
+def assert_publishes_again(data_dir: Path, instance: DagsterInstance | None = None) -> None:
     published = data_dir / "published" / "skm.duckdb"
     before = sha(published)
-    assert run_pipeline(skm=SkmContext(data_dir=str(data_dir))).success
+    assert run_pipeline(skm=SkmContext(data_dir=str(data_dir)), instance=instance).success
     assert sha(published) != before
+
+
+def publication_check(instance: DagsterInstance):
+    """The latest evaluation of published_warehouse:gates_passed, as the catalog shows it (a run
+    over a range of semesters reports it for the asset, without a partition)."""
+    from dagster import AssetCheckKey
+
+    key = AssetCheckKey(AssetKey("published_warehouse"), "gates_passed")
+    record = next(r for r in instance.event_log_storage.get_asset_check_execution_history(key, limit=20)
+                  if r.partition is None)
+    return record.event.dagster_event.event_specific_data
+
+
+def run_blocked_publication_sensor(instance: DagsterInstance, result, data_dir: Path) -> None:
+    """What the daemon does after a failed run: the code location's run-failure sensor."""
+    from dagster import build_run_status_sensor_context
+
+    from pipelines.definitions import build_definitions
+
+    sensor = next(s for s in build_definitions(SkmContext(data_dir=str(data_dir))).sensors
+                  if s.name == "blocked_publication_sensor")
+    failure = next(ev for ev in result.all_events if ev.event_type == DagsterEventType.RUN_FAILURE)
+    context = build_run_status_sensor_context(sensor_name=sensor.name, dagster_event=failure,
+                                              dagster_instance=instance,
+                                              dagster_run=instance.get_run_by_id(result.run_id)).for_run_failure()
+    sensor(context)
 
 
 def test_u8_u9_swapped_in_the_registry_blocks_until_fixed(estate: Path):
@@ -73,9 +100,18 @@ def test_u8_u9_swapped_in_the_registry_blocks_until_fixed(estate: Path):
                      r"\1sarana:\4\n\3pengaduan:\2\n", original, count=1)
     assert swapped != original
     registry.write_text(swapped)
-    assert_blocked(estate, "quarantine_rate_under_threshold", "dpmptsp_web 2025-S1", "dpmptsp_web 2025-S2")
+    instance = DagsterInstance.ephemeral()
+    result = assert_blocked(estate, "quarantine_rate_under_threshold", "dpmptsp_web 2025-S1", "dpmptsp_web 2025-S2",
+                            instance=instance)
+    # the catalog shows the published asset blocked, naming the gate (not green from its last publication)
+    run_blocked_publication_sensor(instance, result, estate)
+    blocked = publication_check(instance)
+    assert not blocked.passed and f"Not published by run {result.run_id}: blocked by" in blocked.description
+    assert "quarantine_rate_under_threshold" in blocked.description
+    assert blocked.metadata["semesters"].value == "2025-01, 2025-07"
     registry.write_text(original)
-    assert_publishes_again(estate)
+    assert_publishes_again(estate, instance)
+    assert publication_check(instance).passed
 
 
 def test_a_file_of_the_wrong_semester_blocks_until_moved_back(estate: Path):

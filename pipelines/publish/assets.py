@@ -4,10 +4,11 @@ built and tested them; a failing blocking check upstream skips it and the old fi
 from collections.abc import Sequence
 from dataclasses import asdict
 
-from dagster import (AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition, BackfillPolicy, Failure,
-                     MaterializeResult, MetadataValue, asset)
+from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, AssetKey, AssetsDefinition,
+                     BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset)
 
 from pipelines.context import SkmContext
+from pipelines.publish.blocked import PUBLICATION_CHECK, PUBLICATION_CHECK_SPEC
 from pipelines.partitions import semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
 from pipelines.quality.gates import gate_results, unpassed_gates
@@ -35,6 +36,7 @@ def build_publish_asset(mart_keys: Sequence[AssetKey], mart_periode_keys: dict[s
     @asset(
         group_name="publish",
         deps=list(mart_keys),
+        check_specs=[PUBLICATION_CHECK_SPEC],
         **PUBLISH_STEP,
         description="data/published/skm.duckdb: the audited marts for BI tools (DuckDB 1.4-readable), "
                     "swapped in atomically.",
@@ -73,6 +75,9 @@ def _publish(context: AssetExecutionContext, skm: SkmContext, tables: list[str],
                               extra_tables={"quality_gates": [asdict(g) for g in gates]},
                               periodes=periodes, periode_keys=periode_keys)
     return MaterializeResult(
+        check_results=[AssetCheckResult(check_name=PUBLICATION_CHECK, passed=True,
+                                        description=f"Published by run {context.run.run_id}: every blocking gate "
+                                                    "passed in this run.")],
         metadata={
             "path": MetadataValue.path(str(p.published)),
             "row_counts": MetadataValue.md(
