@@ -14,6 +14,7 @@ its file), and the fault-injection hooks of the tests (``SKM_PAUSE_AT``, pipelin
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,7 @@ ENVIRONMENT: dict[str, str] = {
     "SKM_INGEST_MEMORY_LIMIT": "ingest_memory_limit",
     "SKM_REFRESH_CRON": "refresh_cron",
     "SKM_SENSOR_INTERVAL": "sensor_interval_seconds",
+    "SKM_ALERT_URLS": "alert_urls",
 }
 
 
@@ -60,6 +62,9 @@ class SkmContext(ConfigurableResource):
     refresh_cron: str = Field(default="0 6 * * 1",
                               description="When the running semester is refreshed during fieldwork (WITA).")
     sensor_interval_seconds: int = Field(default=30, ge=1, description="How often the landing sensor looks for new files.")
+    alert_urls: str | None = Field(default=None, description=(
+        "Where alerts go, beside the registry's alerts.urls: apprise URLs separated by commas or spaces "
+        "(mailtos://user:pass@smtp.example.go.id?to=data@example.go.id, json://host:port/path, slack://...)."))
 
     _registry: tuple[str | None, Registry] | None = PrivateAttr(default=None)
 
@@ -89,6 +94,14 @@ class SkmContext(ConfigurableResource):
         if self._registry is None or text is None or self._registry[0] != text:
             self._registry = (text, load(path))
         return self._registry[1]
+
+    @property
+    def alert_targets(self) -> tuple[str, ...]:
+        """Every apprise URL alerts go to: the registry's `alerts.urls`, then `alert_urls`; none: alerts off."""
+        # split before each scheme://, so that a comma inside a URL (mailto's to=a@b,c@d) stays
+        extra = [u.strip(" ,") for u in re.split(r"[\s,]+(?=[A-Za-z][A-Za-z0-9+.-]*://)", self.alert_urls or "")]
+        extra = [u for u in extra if u]
+        return tuple(dict.fromkeys([*self.registry.alert_urls, *extra]))
 
     def dbt_env(self) -> dict[str, str]:
         """What a dbt subprocess started outside Dagster needs to find this data folder."""

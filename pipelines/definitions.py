@@ -16,7 +16,7 @@ from pipelines.report.assets import laporan_skm
 from pipelines.quality.gates import ASSET_CHECKS
 from pipelines.resources import build_resources
 from pipelines.schedules import build_refresh_schedule, semester_close_schedule, semester_job
-from pipelines.sensors import build_blocked_publication_sensor, build_landing_sensor
+from pipelines.sensors import build_alert_sensors, build_blocked_publication_sensor, build_landing_sensor
 from pipelines.transform.assets import build_dbt_assets
 from pipelines.transform.manifest import manifest_path, mart_asset_keys, mart_periode_keys
 
@@ -33,7 +33,8 @@ def build_definitions(skm: SkmContext) -> Definitions:
         asset_checks=ASSET_CHECKS,
         jobs=[semester_job],
         schedules=[semester_close_schedule, build_refresh_schedule(skm.refresh_cron)],
-        sensors=[build_landing_sensor(skm.sensor_interval_seconds), build_blocked_publication_sensor(gates)],
+        sensors=[build_landing_sensor(skm.sensor_interval_seconds), build_blocked_publication_sensor(gates),
+                 *build_alert_sensors()],
         resources=build_resources(skm),
         # One process: DuckDB takes one writer at a time anyway, and a subprocess per step would
         # re-load the code location for every step.

@@ -23,7 +23,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import (BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, StrictStr, ValidationError,
                       field_validator, model_validator)
 
 from pipelines.periode import LABEL_PATTERN
@@ -170,6 +170,35 @@ class KepercayaanBlock(_Block):
     populasi: list[PopulasiEntry] = []
 
 
+class FreshnessBlock(_Block):
+    """When a closed semester's file is late (pipelines/ingest/freshness.py)."""
+
+    days_after_close: Annotated[StrictInt, Field(ge=0)] = 14
+
+
+class SourceFreshnessBlock(_Block):
+    days_after_close: Annotated[StrictInt, Field(ge=0)] | None = None
+
+
+def _valid_alert_url(value: str) -> str:
+    """An apprise URL (mailto://, mailtos://, json://, slack://, ...): refused here, at the load
+    of the registry, rather than discovered when the first alert is lost. apprise is imported
+    only when a registry names a URL."""
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://.", value):
+        raise ValueError(f"{value!r} is not an apprise URL (e.g. mailtos://user:pass@smtp.example.go.id?to=a@b, "
+                         "json://host:port/path, slack://...)")
+    import apprise
+
+    if apprise.Apprise.instantiate(value) is None:
+        raise ValueError(f"{value.split('://', 1)[0]}:// is not a notification service apprise knows, or the URL "
+                         "is incomplete (see https://github.com/caronc/apprise/wiki)")
+    return value
+
+
+class AlertsBlock(_Block):
+    urls: list[Annotated[StrictStr, AfterValidator(_valid_alert_url)]] = []
+
+
 class SourceEntry(_Block):
     code: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
     opd_kode: Annotated[StrictStr, Field(min_length=1)]
@@ -188,6 +217,7 @@ class SourceEntry(_Block):
     date_format: StrictStr | list[StrictStr] | None = None
     first_periode: Periode | None = None
     quality: SourceQualityBlock = SourceQualityBlock()
+    freshness: SourceFreshnessBlock = SourceFreshnessBlock()
 
     _tz = field_validator("timezone")(_valid_timezone)
 
@@ -240,6 +270,8 @@ class RegistryFile(_Block):
     defaults: DefaultsBlock = DefaultsBlock()
     quality: QualityBlock = QualityBlock()
     kepercayaan: KepercayaanBlock = KepercayaanBlock()
+    freshness: FreshnessBlock = FreshnessBlock()
+    alerts: AlertsBlock = AlertsBlock()
     sources: list[SourceEntry] = []
 
     @model_validator(mode="after")
@@ -285,8 +317,9 @@ def _allowed_keys(loc: tuple[Any, ...]) -> list[str]:
         if info is None:
             return []
         model = {"defaults": DefaultsBlock, "kepercayaan": KepercayaanBlock,
-                 "sources": SourceEntry, "waivers": WaiverEntry, "populasi": PopulasiEntry,
-                 "quality": QualityBlock if model is RegistryFile else SourceQualityBlock}.get(str(step))
+                 "sources": SourceEntry, "waivers": WaiverEntry, "populasi": PopulasiEntry, "alerts": AlertsBlock,
+                 "quality": QualityBlock if model is RegistryFile else SourceQualityBlock,
+                 "freshness": FreshnessBlock if model is RegistryFile else SourceFreshnessBlock}.get(str(step))
     if model is None:
         return []
     if model is SourceEntry and len(loc) >= 2 and loc[-2] == "columns":
@@ -505,6 +538,25 @@ def load_trust(path: Path) -> TrustConfig:
 
 
 @dataclass(frozen=True)
+class FreshnessConfig:
+    """The `freshness:` block: how many days after a semester closes a source's file may arrive
+    before it is overdue; a source's own `freshness:` overrides it."""
+
+    days_after_close: int = 14
+    per_source: dict[str, int] = field(default_factory=dict)  # source -> its own days_after_close
+
+    def days(self, source: str) -> int:
+        return self.per_source.get(source, self.days_after_close)
+
+
+def load_freshness(path: Path) -> FreshnessConfig:
+    reg = parse_registry(path)
+    return FreshnessConfig(days_after_close=reg.freshness.days_after_close,
+                           per_source={e.code: e.freshness.days_after_close for e in reg.sources
+                                       if e.freshness.days_after_close is not None})
+
+
+@dataclass(frozen=True)
 class Registry:
     """The whole registry file, read and validated once: the sources, the gates' thresholds and
     waivers (`quality:`), the trust rules (`kepercayaan:`). The run context (pipelines/settings.py)
@@ -514,6 +566,8 @@ class Registry:
     sources: tuple[Source, ...]
     quality: QualityConfig
     trust: TrustConfig
+    freshness: FreshnessConfig = FreshnessConfig()
+    alert_urls: tuple[str, ...] = ()  # apprise URLs of the `alerts:` block (pipelines/alerts.py)
 
     def source(self, code: str) -> Source | None:
         return next((s for s in self.sources if s.code == code), None)
@@ -521,7 +575,8 @@ class Registry:
 
 def load(path: Path) -> Registry:
     """Reads and validates `path` (RegistryError names file, line, source and key)."""
-    return Registry(path=path, sources=tuple(load_registry(path)), quality=load_quality(path), trust=load_trust(path))
+    return Registry(path=path, sources=tuple(load_registry(path)), quality=load_quality(path), trust=load_trust(path),
+                    freshness=load_freshness(path), alert_urls=tuple(parse_registry(path).alerts.urls))
 
 
 # --- the reference (docs/registry.md) --------------------------------------------------------
@@ -562,6 +617,15 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "kepercayaan.populasi[].opd_kode": ("The OPD.", "DPMPTSP"),
     "kepercayaan.populasi[].jenis_layanan": ("One service of the OPD (absent: the whole OPD).", "Izin Reklame"),
     "kepercayaan.populasi[].populasi": ("Number of service users in the periode.", "5200"),
+    "freshness.days_after_close": ("Days after a semester closes (30 June, 31 December, WITA) by which every "
+                                   "source's file for it is due; a source with no file by then is overdue: a "
+                                   "warning (sources_delivered_on_time), an alert, and _published_sources.",
+                                   "14"),
+    "alerts.urls": ("Where alerts go (a blocked or failed run, a publication, an overdue source): apprise URLs "
+                    "(mailto:// or mailtos:// for SMTP, json:// for any webhook taking a JSON POST, slack://, "
+                    "msteams://, tgram://, ...), one per target, beside SKM_ALERT_URLS. A URL with a password belongs in SKM_ALERT_URLS, "
+                    "not in this file.",
+                    "[\"mailto://smtp.example.go.id:25?from=skm@example.go.id&to=data@example.go.id\"]"),
     "sources[].code": ("The source's id: lower case, digits and _.", "dpmptsp_web"),
     "sources[].opd_kode": ("The OPD the responses belong to.", "DPMPTSP"),
     "sources[].opd_nama": ("The OPD's name, as published.", "Dinas Penanaman Modal dan PTSP"),
@@ -599,9 +663,13 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
     "sources[].quality.min_rows_for_rate": ("This source's own minimum rows to judge the rate.", "10"),
     "sources[].quality.max_index_change": ("Its OPD's own index-change warning (the most lenient of the "
                                            "OPD's sources).", "15"),
+    "sources[].freshness": ("Its own delivery deadline; freshness: holds the default.", "{days_after_close: 30}"),
+    "sources[].freshness.days_after_close": ("Days after a semester closes by which this source's file is due.",
+                                             "30"),
 }
 _BLOCKS: dict[str, type[BaseModel]] = {"defaults": DefaultsBlock, "quality": QualityBlock,
-                                       "kepercayaan": KepercayaanBlock, "sources[]": SourceEntry}
+                                       "kepercayaan": KepercayaanBlock, "freshness": FreshnessBlock,
+                                       "alerts": AlertsBlock, "sources[]": SourceEntry}
 
 
 def _type_name(annotation: Any) -> str:

@@ -1,4 +1,5 @@
-"""Notices new or changed files in the landing folders and launches their semester.
+"""Notices new or changed files in the landing folders and launches their semester; and, when a
+run ends, sends its alert (pipelines/alerts.py).
 
 The cursor remembers each file's size and modification time, so a file already seen never
 launches again; a file overwritten by a corrected re-export does. A file the ingest step of any
@@ -11,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-
 from collections.abc import Sequence
 
-from dagster import (AssetCheckSpec, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
-                     SensorDefinition, SensorEvaluationContext, SensorResult, SkipReason, run_failure_sensor, sensor)
+from dagster import (AssetCheckSpec, DagsterRunStatus, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
+                     RunStatusSensorContext, SensorDefinition, SensorEvaluationContext, SensorResult, SkipReason,
+                     run_failure_sensor, run_status_sensor, sensor)
 
+from pipelines.alerts import notify_run_outcome
 from pipelines.context import SkmContext
 from pipelines.ingest.landed import read_ingested, snapshot
 from pipelines.periode import Periode
@@ -78,3 +80,29 @@ def build_blocked_publication_sensor(gates: Sequence[AssetCheckSpec]) -> SensorD
         report_blocked_publication(context.instance, context.dagster_run.run_id, gates)
 
     return blocked_publication_sensor
+
+
+def build_alert_sensors() -> list[SensorDefinition]:
+    """The alerts of runs the daemon sees end (`dagster dev`): a failed or blocked run (a blocking
+    gate fails its check step and the publish step), and a successful one (a publication). Both
+    send nothing when no alert URL is configured; `skm run` sends its own run's (no daemon there),
+    and a run's alert goes out once whoever sends it first."""
+
+    @run_failure_sensor(name="alert_on_run_failure", default_status=DefaultSensorStatus.RUNNING,
+                        description="Sends an alert (e-mail, webhook) naming the gates, sources and periode of a "
+                                    "blocked or failed run.")
+    def alert_on_run_failure(context: RunFailureSensorContext, skm: SkmContext):
+        line = notify_run_outcome(skm, context.instance, context.dagster_run.run_id)
+        if line:
+            context.log.info(line)
+
+    @run_status_sensor(name="alert_on_publication", run_status=DagsterRunStatus.SUCCESS,
+                       default_status=DefaultSensorStatus.RUNNING,
+                       description="Sends an alert (e-mail, webhook) when a run published: the periode, the file, "
+                                   "the city's Nilai IKM and mutu; and overdue sources.")
+    def alert_on_publication(context: RunStatusSensorContext, skm: SkmContext):
+        line = notify_run_outcome(skm, context.instance, context.dagster_run.run_id)
+        if line:
+            context.log.info(line)
+
+    return [alert_on_run_failure, alert_on_publication]

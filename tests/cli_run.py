@@ -93,13 +93,13 @@ RUN_SPECIFIC = {"ingested_at", "published_at_utc", "run_id"}
 
 
 def published_tables(path: Path) -> dict[str, list[tuple]]:
-    """Every table of a published file except quality_gates and _published, as sorted rows
+    """Every table of a published file except quality_gates, _published and _published_sources, as sorted rows
     without the run-specific columns."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         out = {}
         for (table,) in con.execute("SELECT table_name FROM information_schema.tables ORDER BY 1").fetchall():
-            if table in ("quality_gates", "_published"):
+            if table in ("quality_gates", "_published", "_published_sources"):  # as of the run's time
                 continue
             cols = [c for (c,) in con.execute(
                 "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",

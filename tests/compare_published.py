@@ -19,6 +19,8 @@ import duckdb
 # table -> columns that hold when or by which run the data was made, not what it says
 RUN_STAMPS: dict[str, set[str]] = {
     "_published": {"published_at_utc", "run_id"},
+    # overdue and days overdue are as of the publication (pipelines/ingest/freshness.py)
+    "_published_sources": {"status", "overdue", "days_overdue"},
     "ingest_files": {"ingested_at"},
     "reconciliation": {"ingested_at"},
 }

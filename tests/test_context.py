@@ -44,7 +44,7 @@ def test_nothing_else_in_the_code_reads_a_setting_from_the_environment():
     assert found == []
     assert set(ENVIRONMENT) == {f"SKM_{n}" for n in (
         "DATA_DIR", "REGISTRY", "DBT_TARGET", "KOTA_NAMA", "LAPORAN_PDF", "LAPORAN_BROWSERS", "CHROMIUM",
-        "XLSX_MAX_ROWS", "INGEST_WORKERS", "INGEST_MEMORY_LIMIT", "REFRESH_CRON", "SENSOR_INTERVAL")}
+        "XLSX_MAX_ROWS", "INGEST_WORKERS", "INGEST_MEMORY_LIMIT", "REFRESH_CRON", "SENSOR_INTERVAL", "ALERT_URLS")}
 
 
 def test_the_registry_is_read_once_and_again_when_it_changes(tmp_path: Path):

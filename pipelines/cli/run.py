@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pipelines.alerts import notify_cli_run
 from pipelines.context import SkmContext
 from pipelines.partitions import landed_partition_range
 from pipelines.periode import Periode
@@ -57,6 +58,8 @@ def run_pipeline(periode: str | None = None) -> int:
         rc = subprocess.run([str(bin_dir / "dagster"), "asset", "materialize", "-m", "pipelines.definitions",
                              "--select", "*", "--partition-range", rng],
                             cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, check=False).returncode
+    for line in notify_cli_run(home, started, log):  # the alert (pipelines/alerts.py): no daemon sees this run
+        print(line)
     if rc == 0:
         print("Pipeline run succeeded.")
         return 0

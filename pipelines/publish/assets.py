@@ -1,6 +1,7 @@
 """The publish stage in Dagster. It depends on every mart, so Dagster runs it only after dbt has
 built and tested them; a failing blocking check upstream skips it and the old file stays."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import asdict
 
@@ -8,6 +9,7 @@ from dagster import (AssetCheckResult, AssetCheckSpec, AssetExecutionContext, As
                      BackfillPolicy, Failure, MaterializeResult, MetadataValue, asset)
 
 from pipelines.context import SkmContext
+from pipelines.ingest.freshness import freshness_of, published_rows
 from pipelines.publish.blocked import PUBLICATION_CHECK, PUBLICATION_CHECK_SPEC
 from pipelines.partitions import semester_partitions
 from pipelines.publish.snapshot import publish_snapshot
@@ -72,7 +74,9 @@ def _publish(context: AssetExecutionContext, skm: SkmContext, tables: list[str],
     periodes = built_in_run(p, context.run.run_id)
     replaced = ", ".join(periodes) if periodes and p.published.exists() else "all (full copy)"
     counts = publish_snapshot(p.warehouse, p.published, tables, run_id=context.run.run_id,
-                              extra_tables={"quality_gates": [asdict(g) for g in gates]},
+                              extra_tables={"quality_gates": [asdict(g) for g in gates],
+                                            # when each source last delivered, and what is overdue
+                                            "_published_sources": published_rows(freshness_of(skm, dt.datetime.now(dt.UTC)))},
                               periodes=periodes, periode_keys=periode_keys)
     return MaterializeResult(
         check_results=[AssetCheckResult(check_name=PUBLICATION_CHECK, passed=True,

@@ -36,6 +36,25 @@ PUBLISH_TABLES: dict[str, tuple[str, dict[str, str]]] = {
                        "NULL when none. A waived source and periode did not count against the gate.",
         },
     ),
+    "_published_sources": (
+        "One row per source and semester it owes a file for, as of this publication: its newest landed file and "
+        "when it arrived, or whether it is overdue (no file freshness.days_after_close days after the semester "
+        "closed; README 'Alerts and freshness'). The running semester is listed once a file is in.",
+        {
+            "source_code": "The registry source.",
+            "opd_kode": "Its OPD.",
+            "periode": "The semester (YYYY-S1 / YYYY-S2).",
+            "status": "delivered | not_due (running, or within the days after the close) | overdue | waived "
+                      "(a waiver of every_source_delivered).",
+            "overdue": "True when status is overdue.",
+            "days_overdue": "Days since the due date (0 unless overdue), at publication.",
+            "due_date": "The last day (WITA) the file was due on: the semester's last day plus days_after_close.",
+            "last_file": "The newest file in the source's semester folder (relative to its landing folder); NULL "
+                         "when none.",
+            "last_delivered_at_utc": "When that file was written into the landing folder (its modification time, "
+                                     "UTC); NULL when none.",
+        },
+    ),
     "_published": (
         "One row: when this file was published and by which Dagster run.",
         {"published_at_utc": "Publication time (UTC).", "run_id": "The Dagster run id."},

@@ -5,9 +5,13 @@ skips publication in the same run and the published file keeps its bytes. Each c
 working warehouse read-only and says which source, periode and rows are at fault.
 """
 
+import datetime as dt
+
 import duckdb
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, MetadataValue, asset_check
 
+from pipelines.ingest.assets import RAW_INGEST_FILES
+from pipelines.ingest.freshness import freshness_of
 from pipelines.pii import any_shape_pattern, shape_patterns
 from pipelines.registry import PII_FIELDS
 from pipelines.quality.warehouse import warehouse
@@ -342,6 +346,32 @@ def marked_submissions_effect(context: AssetCheckExecutionContext) -> AssetCheck
     )
 
 
+@asset_check(required_resource_keys=RUN_LOCK, asset=RAW_INGEST_FILES, blocking=False)
+def sources_delivered_on_time(context: AssetCheckExecutionContext) -> AssetCheckResult:
+    """Warning: a source with no file for a closed semester freshness.days_after_close days after
+    it closed (its own freshness: block, else the registry's; default 14), naming the source,
+    semester and days overdue; a waiver of every_source_delivered excuses it. Does not block."""
+    skm = context.resources.skm
+    rows = freshness_of(skm, dt.datetime.now(dt.UTC))
+    late = [f for f in rows if f.overdue]
+    return AssetCheckResult(
+        passed=not late,
+        severity=AssetCheckSeverity.WARN,
+        description=("; ".join(f"{f.source_code} {f.periode}: {f.days_overdue} day(s) overdue (due {f.due_date})"
+                               for f in late))
+        if late else f"every source delivered every closed semester (within {skm.registry.freshness.days_after_close}"
+                     " days of the close, or its own limit)",
+        metadata={
+            "overdue": MetadataValue.md(_table([(f.source_code, f.opd_kode, f.periode, f.due_date, f.days_overdue)
+                                                for f in late], ["source", "OPD", "periode", "due", "days overdue"],
+                                               50) if late else "none"),
+            "last_delivery": MetadataValue.md(_table(
+                [(f.source_code, f.periode, f.status, f.last_file or "", f.last_delivered_at_utc or "") for f in rows],
+                ["source", "periode", "status", "last file", "delivered at (UTC)"], 100) if rows else "none"),
+        },
+    )
+
+
 PIPELINE_CHECKS = [
     quarantine_rate_under_threshold,
     every_source_delivered,
@@ -349,5 +379,6 @@ PIPELINE_CHECKS = [
     index_change_within_bounds,
     sample_below_krejcie_morgan,
     marked_submissions_effect,
+    sources_delivered_on_time,
 ]
 

@@ -38,15 +38,27 @@ def _step_failures(instance: DagsterInstance, run_id: str) -> list[str]:
     return out
 
 
-def why_run_stopped(instance: DagsterInstance, run_id: str, lake: Path) -> list[str]:
-    """The lines to print after run `run_id` did not publish."""
-    lines = [f"Run {run_id[:8]} did not publish; the published file is unchanged."]
+def _evaluations(instance: DagsterInstance, run_id: str) -> dict:
+    """(asset, gate) -> the run's evaluation of that check (the last one)."""
     evaluations = {}
     for entry in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION):
         evaluation = entry.dagster_event.event_specific_data
         evaluations[(evaluation.asset_check_key.asset_key.to_user_string(), evaluation.asset_check_key.name)] = evaluation
-    # the run's own evaluations say whether each check was blocking: no code location needed here
-    blocked = sorted(k for k, e in evaluations.items() if e.blocking and not e.passed)
+    return evaluations
+
+
+def blocked_gates(instance: DagsterInstance, run_id: str) -> list[tuple[str, str, str]]:
+    """(asset, gate, description) of each blocking gate that failed in run `run_id` (the run's
+    own evaluations say whether each check was blocking: no code location needed here)."""
+    return [(asset, gate, e.description or "failed") for (asset, gate), e in sorted(_evaluations(instance, run_id).items())
+            if e.blocking and not e.passed]
+
+
+def why_run_stopped(instance: DagsterInstance, run_id: str, lake: Path) -> list[str]:
+    """The lines to print after run `run_id` did not publish."""
+    lines = [f"Run {run_id[:8]} did not publish; the published file is unchanged."]
+    evaluations = _evaluations(instance, run_id)
+    blocked = [(asset, gate) for asset, gate, _ in blocked_gates(instance, run_id)]
     for asset, gate in blocked:
         lines.append(f"BLOCKED by {gate} ({asset}): {evaluations[(asset, gate)].description or 'failed'}")
         metadata = evaluations[(asset, gate)].metadata
