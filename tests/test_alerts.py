@@ -220,3 +220,14 @@ def test_a_blocked_run_sends_the_gate_source_periode_and_where_to_look(estate, r
     # the same message, but for the log of `skm run`, which the daemon's run has not
     assert box.text(box.messages[-1]).splitlines() == [line for line in box.text(mail).splitlines()
                                                        if not line.startswith("    the log: ")]
+
+
+def test_a_target_that_cannot_be_reached_is_named_without_its_password():
+    from pipelines.alerts import Alert, send
+
+    closed = free_port()  # nothing listens there
+    ok, line = send(Alert("SKM run 1a2b3c4d failed (2025-S2)", "body", "failed"),
+                    [f"json://skm:rahasia-sekali@127.0.0.1:{closed}/skm"])
+    assert not ok
+    assert line.startswith("Alert 'SKM run 1a2b3c4d failed (2025-S2)' NOT delivered to 1 of 1 target(s): json://")
+    assert f"127.0.0.1:{closed}" in line and "rahasia-sekali" not in line
