@@ -76,6 +76,15 @@ java:
 test: install chromium java
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python -m pytest
 
+# dbt's documentation site of the models (after a run): built, then served on http://127.0.0.1:8080.
+.PHONY: docs status
+docs: install
+	@$(BIN)/skm docs
+
+# What is published per semester, from which files, and which source is late.
+status: install
+	@$(BIN)/skm status
+
 dev: check
 	mkdir -p $(DAGSTER_HOME) && cp pipelines/instance/dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/dagster dev -w workspace.yaml

@@ -33,7 +33,7 @@ def build_definitions(skm: SkmContext) -> Definitions:
         asset_checks=ASSET_CHECKS,
         jobs=[semester_job],
         schedules=[semester_close_schedule, build_refresh_schedule(skm.refresh_cron)],
-        sensors=[build_landing_sensor(skm.sensor_interval_seconds), build_blocked_publication_sensor(gates),
+        sensors=[build_landing_sensor(skm.sensor_interval_seconds), build_blocked_publication_sensor(),
                  *build_alert_sensors()],
         resources=build_resources(skm),
         # One process: DuckDB takes one writer at a time anyway, and a subprocess per step would

@@ -12,9 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Sequence
 
-from dagster import (AssetCheckSpec, DagsterRunStatus, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
+from dagster import (DagsterRunStatus, DefaultSensorStatus, RunFailureSensorContext, RunRequest,
                      RunStatusSensorContext, SensorDefinition, SensorEvaluationContext, SensorResult, SkipReason,
                      run_failure_sensor, run_status_sensor, sensor)
 
@@ -68,7 +67,7 @@ def build_landing_sensor(interval_seconds: int) -> SensorDefinition:
     return landing_sensor
 
 
-def build_blocked_publication_sensor(gates: Sequence[AssetCheckSpec]) -> SensorDefinition:
+def build_blocked_publication_sensor() -> SensorDefinition:
     """After a failed run that was to publish, marks `published_warehouse:gates_passed` failed
     with the gates that blocked it (pipelines/publish/blocked.py)."""
 
@@ -77,7 +76,7 @@ def build_blocked_publication_sensor(gates: Sequence[AssetCheckSpec]) -> SensorD
                         description="Marks the published asset's gates_passed check failed after a run that "
                                     "was to publish and was blocked, naming the gates.")
     def blocked_publication_sensor(context: RunFailureSensorContext):
-        report_blocked_publication(context.instance, context.dagster_run.run_id, gates)
+        report_blocked_publication(context.instance, context.dagster_run.run_id)
 
     return blocked_publication_sensor
 

@@ -3,7 +3,9 @@ run that says why in the terminal - through `skm run`, the command `make pipelin
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +14,9 @@ import duckdb
 import pytest
 import yaml
 
+from pipelines.periode import waktu_wita
 from pipelines.quality.checks import expected_periodes
+from pipelines.report.laporan.fmt import angka
 from pipelines.registry import Source
 from pipelines.settings import REPO_ROOT
 from tests import export_fixtures as fx
@@ -78,6 +82,76 @@ def test_a_source_onboarded_in_2025_s2_publishes_with_its_entry_alone(onboarded)
     assert gates["quarantine_rate_under_threshold"][0] == "passed"
 
 
+def skm(data_dir: Path, home: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "SKM_DATA_DIR": str(data_dir), "DAGSTER_HOME": str(home)}
+    env.pop("SKM_REGISTRY", None)
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_the_cli_run_shows_each_step_and_ends_with_what_it_published(onboarded):
+    """Not a terminal (as in CI): one line per finished step, `[k/N]` with N the steps the run
+    planned, then the city's and each OPD's published value with its change, decimal commas."""
+    data_dir, _, _, first = onboarded
+    out = first.stdout
+    steps = [m.groups() for m in re.finditer(r"^\[(\d+)/(\d+)\] (\S+): (.+?)(?: \([\d.]+ s\))?, \d+ s elapsed$",
+                                             out, re.M)]
+    total = int(re.search(r"^The run has (\d+) steps\.$", out, re.M).group(1))
+    assert [int(k) for k, _, _, _ in steps] == list(range(1, total + 1))
+    assert {int(n) for _, n, _, _ in steps} == {total}
+    assert {status for _, _, _, status in steps} == {"done"}
+    names = [name for _, _, name, _ in steps]
+    assert {"raw_lake", "skm_dbt_models", "published_warehouse", "laporan_skm"} <= set(names)
+    assert names.index("published_warehouse") > names.index("skm_dbt_models")
+    summary = out[out.index("Published to "):]
+    for periode, nilai, mutu in _published(data_dir, "SELECT periode, nilai_ikm, mutu FROM ikm_kota"):
+        assert re.search(rf"^    Kota +{re.escape(angka(nilai))} {mutu} ", summary, re.M), (periode, summary)
+    for periode, opd, nilai, mutu in _published(data_dir, "SELECT periode, opd_kode, nilai_ikm, mutu FROM ikm_opd"):
+        assert re.search(rf"^    {re.escape(opd)} +{re.escape(angka(nilai))} {mutu} ", summary, re.M), (opd, summary)
+    # the change against the previous semester, as ikm_perubahan publishes it
+    (selisih,) = _published(data_dir, "SELECT selisih FROM ikm_perubahan WHERE level = 'kota' AND periode = '2025-S2'")[0]
+    assert f"{'+' if selisih > 0 else ''}{angka(selisih)} from " in summary
+
+
+def test_status_names_each_published_semester_when_and_from_which_files(onboarded):
+    data_dir, home, _, _ = onboarded
+    done = skm(data_dir, home, "status")
+    assert done.returncode == 0, done.stderr[-2000:]
+    (at, run_id), = _published(data_dir, "SELECT published_at_utc, run_id FROM _published")
+    assert f"published {waktu_wita(at)} by run {run_id}" in done.stdout
+    for periode, nilai, mutu in _published(data_dir, "SELECT periode, nilai_ikm, mutu FROM ikm_kota"):
+        assert f"  {periode}: Nilai IKM kota {angka(nilai)} (mutu {mutu})" in done.stdout
+    for source, name in _published(data_dir, "SELECT source_code, file_name FROM ingest_files"):
+        assert f"      {source}: {name} (" in done.stdout
+    assert "Deliveries:" in done.stdout
+
+
+def test_the_landing_sensor_launches_nothing_after_the_cli_run(onboarded):
+    """`make demo` then `make dev`: the sensor's first tick finds the files the CLI run read."""
+    from dagster import SkipReason, build_sensor_context
+
+    from pipelines.context import SkmContext
+    from pipelines.sensors import build_landing_sensor
+
+    data_dir, _, _, _ = onboarded
+    tick = build_landing_sensor(30)(build_sensor_context(cursor=None,
+                                                         resources={"skm": SkmContext(data_dir=str(data_dir))}))
+    assert isinstance(tick, SkipReason)
+
+
+def test_dbt_docs_build_with_the_projects_home_page(onboarded):
+    from pipelines.cli.docs import DOCS_TARGET
+
+    data_dir, home, _, _ = onboarded
+    done = skm(data_dir, home, "docs", "--no-serve")
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert (DOCS_TARGET / "index.html").exists()
+    catalog = json.loads((DOCS_TARGET / "catalog.json").read_text(encoding="utf-8"))
+    assert "nilai_ikm" in {c.lower() for c in catalog["nodes"]["model.skm.ikm_opd"]["columns"]}
+    manifest = json.loads((DOCS_TARGET / "manifest.json").read_text(encoding="utf-8"))
+    assert "SKM warehouse" in manifest["docs"]["doc.skm.__overview__"]["block_contents"]
+
+
 def test_a_blocked_run_says_which_gate_source_periode_and_file_problem(onboarded):
     data_dir, home, _, _ = onboarded
     before = (data_dir / "published" / "skm.duckdb").read_bytes()
@@ -94,6 +168,15 @@ def test_a_blocked_run_says_which_gate_source_periode_and_file_problem(onboarded
     assert "File problems in the ingest log" in out and problem in out
     assert f"The full log: {home / 'last_run.log'}" in out
     assert (data_dir / "published" / "skm.duckdb").read_bytes() == before
+    # the catalog shows the published asset blocked, naming the gate (skm run reports it: no daemon)
+    from dagster import AssetCheckKey, AssetKey, DagsterInstance
+
+    with DagsterInstance.from_config(str(home)) as instance:
+        key = AssetCheckKey(AssetKey("published_warehouse"), "gates_passed")
+        latest = next(r for r in instance.event_log_storage.get_asset_check_execution_history(key, limit=20)
+                      if r.partition is None).event.dagster_event.event_specific_data
+    assert not latest.passed and "every_source_delivered" in latest.description
+    assert "NOT PUBLISHED. Why:" in out
 
 
 def test_a_waiver_names_source_periode_gate_and_reason_and_is_published(onboarded):

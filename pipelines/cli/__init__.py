@@ -1,9 +1,12 @@
 """`skm`, the data team's command line (the Makefile targets call it):
 
 - ``skm check``: the registry is valid (file, line, source and key of every mistake);
-- ``skm run [--periode 2025-S2]``: the pipeline through Dagster, as the schedule runs it; a
-  blocked run ends with each blocking gate, its source and periode and the file problems behind
-  it, not with dbt's summary;
+- ``skm run [--periode 2025-S2]``: the pipeline through Dagster, as the schedule runs it, with its
+  progress (steps done of total, the step running, elapsed) and, at the end, the city's and each
+  OPD's published value with its change; a blocked run ends with each blocking gate, its source
+  and periode and the file problems behind it, not with dbt's summary;
+- ``skm status``: what is published per semester (when, from which files) and which source is late;
+- ``skm docs [--no-serve]``: the dbt docs of the models (built, then served on 127.0.0.1);
 - ``skm check-source <code> <file>``: a dry run of one export through its registry entry;
 - ``skm propose-source <file>``: a registry entry suggested from a file's headers.
 
@@ -39,6 +42,23 @@ def run(periode: str | None) -> None:
     from pipelines.cli.run import run_pipeline
 
     sys.exit(run_pipeline(periode))
+
+
+@main.command(help="What is published, per semester (when, by which run, from which files), and which source is late.")
+def status() -> None:
+    from pipelines.cli.status import status_lines
+
+    for line in status_lines(SkmContext.from_env()):
+        click.echo(line)
+
+
+@main.command(help="Build the dbt docs of the project (models, columns, tests, lineage) and serve them on 127.0.0.1.")
+@click.option("--serve/--no-serve", default=True, help="Serve them after building (default) or only build.")
+@click.option("--port", default=8080, show_default=True, help="The port to serve them on.")
+def docs(serve: bool, port: int) -> None:
+    from pipelines.cli.docs import build_docs, serve_docs
+
+    sys.exit(build_docs(SkmContext.from_env()) or (serve_docs(SkmContext.from_env(), port) if serve else 0))
 
 
 @main.command("check-source", help="Read FILE through source CODE's registry entry without touching the lake or "

@@ -11,12 +11,8 @@ the schedules and the landing sensor) and by `skm run` (no daemon there)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from dagster import (AssetCheckEvaluation, AssetCheckSeverity, AssetCheckSpec, AssetKey, DagsterEventType,
                      DagsterInstance, MetadataValue)
-
-from pipelines.quality.gates import gate_results
 
 PUBLISHED_KEY = AssetKey("published_warehouse")
 PUBLICATION_CHECK = "gates_passed"
@@ -44,24 +40,28 @@ def planned_publication(instance: DagsterInstance, run_id: str) -> list[str | No
     return sorted(set(keys), key=lambda k: k or "")
 
 
-def blocked_description(instance: DagsterInstance, run_id: str, gates: Sequence[AssetCheckSpec]) -> str:
-    """Why run `run_id` did not publish: its failed blocking gates, or that it stopped before them."""
-    failed = [g for g in gate_results(instance, run_id, gates) if g.blocking and g.status == "failed"]
+def blocked_description(instance: DagsterInstance, run_id: str) -> str:
+    """Why run `run_id` did not publish: its failed blocking gates (read from the run's own check
+    evaluations, each of which says whether it blocks), or that it stopped before them."""
+    failed = [e.dagster_event.event_specific_data
+              for e in instance.all_logs(run_id, of_type=DagsterEventType.ASSET_CHECK_EVALUATION)]
+    failed = [e for e in failed if not e.passed and e.blocking and e.severity == AssetCheckSeverity.ERROR]
     if not failed:
         return f"Not published by run {run_id}: it stopped before its gates ran (see the run's log)."
-    named = "; ".join(f"{g.asset}:{g.gate}" + (f" ({g.description})" if g.description else "") for g in failed[:5])
+    named = "; ".join(f"{e.asset_key.to_user_string()}:{e.check_name}" + (f" ({e.description})" if e.description else "")
+                      for e in failed[:5])
     more = f"; and {len(failed) - 5} more" if len(failed) > 5 else ""
     return f"Not published by run {run_id}: blocked by {len(failed)} gate(s): {named}{more}"
 
 
-def report_blocked_publication(instance: DagsterInstance, run_id: str, gates: Sequence[AssetCheckSpec]) -> str | None:
+def report_blocked_publication(instance: DagsterInstance, run_id: str) -> str | None:
     """If run `run_id` was to publish and did not, record ``published_warehouse:gates_passed`` as
     failed for each of its semesters, with why; returns the description (None when the run
     published or was not to publish)."""
     semesters = planned_publication(instance, run_id)
     if not semesters or published_in(instance, run_id):
         return None
-    description = blocked_description(instance, run_id, gates)
+    description = blocked_description(instance, run_id)
     # one evaluation for the asset, as the publish step reports its pass (a run covers a range of
     # semesters: Dagster records a check result of a range run without a partition)
     instance.report_runless_asset_event(AssetCheckEvaluation(
