@@ -118,6 +118,7 @@ SLOW_MODULES = (
     "test_spark_parity.py",
     "test_quality_gates.py",
     "test_onboarding.py",
+    "test_alerts.py",
     "test_dagster_ui.py",
     "test_dbt_incremental.py",
     "test_benchmark_smoke.py",

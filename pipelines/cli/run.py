@@ -57,7 +57,9 @@ def run_pipeline(periode: str | None = None, terminal: bool | None = None) -> in
     home = dagster_home()
     log = home / "last_run.log"
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    # unbuffered: the progress reads each log line as Dagster writes it, not in 8 KiB chunks
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PYTHONUNBUFFERED": "1",
+           "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     shown = os.path.relpath(log) if log.is_relative_to(Path.cwd()) else log
     print(f"Running the pipeline through Dagster for {rng} (log: {shown}) ...", flush=True)
     started = dt.datetime.now(dt.UTC)

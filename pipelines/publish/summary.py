@@ -1,4 +1,6 @@
-"""Prints the city and OPD index per semester from the published file (the end of `make demo`)."""
+"""Prints the city and OPD index per semester from the published file (`make summary`), and how far
+it can be trusted. `make demo` asks for the trust part only (`--trust`): `skm run` has just printed
+the values it published."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from pipelines.publish.trust_summary import render as render_trust
 from pipelines.context import SkmContext
 
 
-def render(con: duckdb.DuckDBPyConnection) -> str:
+def render(con: duckdb.DuckDBPyConnection, kota_nama: str = "Kota Bontang") -> str:
     out: list[str] = []
     for (periode,) in con.execute("SELECT DISTINCT periode FROM ikm_kota ORDER BY periode").fetchall():
         kota = con.execute(
@@ -18,7 +20,7 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
             "FROM ikm_kota WHERE periode = ?",
             [periode],
         ).fetchone()
-        out.append(f"\nIKM Kota Bontang {periode}: {kota[2]:.2f} ({kota[3]}, {kota[4]}) "
+        out.append(f"\nIKM {kota_nama} {periode}: {kota[2]:.2f} ({kota[3]}, {kota[4]}) "
                    f"- {kota[1]} responden, {kota[0]} OPD; rata-rata OPD {kota[5]:.2f}")
         out.append(f"  {'OPD':<14}{'responden':>10}{'nilai IKM':>11}  mutu  kinerja")
         for opd, n, nilai, mutu, kinerja in con.execute(
@@ -30,15 +32,18 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(out)
 
 
-def main() -> int:
-    published = SkmContext.from_env().paths.published
+def main(argv: list[str] | None = None) -> int:
+    trust_only = "--trust" in (sys.argv[1:] if argv is None else argv)
+    skm = SkmContext.from_env()
+    published = skm.paths.published
     if not published.exists():
         print(f"No published file at {published}: run `make demo` (or the pipeline) first.", file=sys.stderr)
         return 1
     con = duckdb.connect(str(published), read_only=True)
     try:
-        print(f"Published: {published}")
-        print(render(con))
+        if not trust_only:
+            print(f"Published: {published}")
+            print(render(con, skm.kota_nama))
         print(render_trust(con))
     finally:
         con.close()
