@@ -1,0 +1,565 @@
+"""Fair reference, row level (issue 19): from the staged rows to the per-response tables the marts
+read, hand-written DuckDB SQL, no dbt, no orchestration.
+
+Works on the ONE connection of the fair database, after tests/benchmark/fair_ingest.py made
+`stg_raw__responses` (a base table: its `rowid` is this module's integer row key),
+`stg_raw__ingest_files` and the seed tables (answer_labels, ...), and before
+tests/benchmark/fair_marts.py builds the aggregates and the marts from what is made here.
+
+Tables and views produced, named, with the columns and values of the pipeline's dbt models of
+the same names (tests/test_fair_rows.py compares every one with EXCEPT ALL both ways):
+
+  int_answer_counts      table  per source x periode_declared x unsur x raw answer: count
+  int_answer_values      table  every distinct raw answer of a periode_declared, classified
+  int_answers            view   one row per response x unsur (as the pipeline's view; nothing
+                                here reads it: the quarantine is computed from the flags below)
+  int_answer_summary     view   one row per response: nine scores, valid/missing/invalid counts
+  int_response_issues    table  one row per problem of a raw row (quarantine reasons)
+  int_responses_status   view   every staged row once with its fate (used/quarantined/duplicate)
+  int_respons_ditandai   table  one row per (used response, trust rule) hit
+  int_skor_responden     view   one row per used response: marks, dihitung, its own score
+  int_responses_used     view   the responses that count (policy kebijakan_ditandai applied)
+
+Internal, kept for the marts module to join on integers if it likes: `_fr_s` (one wide row per
+staged row: every column of int_responses_status and int_answer_summary, plus the integer key
+`k` = stg_raw__responses.rowid) and `_fr_tanda` (k, jumlah_aturan of the marked rows). The views
+above read `_fr_s`; they cost nothing until read. Not produced: the aggregates (int_skor_layanan_unsur,
+int_ikm_*, int_nrr_*, int_opd, int_populasi, int_mutu_kategori, int_unsur_bobot) and the marts:
+fair_marts.py.
+
+How it differs from the dbt models (same output, less work):
+- the answers are classified once per (unsur, distinct raw text), not per periode;
+- ONE pass over the staged rows (`_fr_s`) looks up the nine answers in that small table and
+  computes, per row, the scores, the counts, the number of problems and the first reason code
+  (the reasons sort as they are checked), the integer file orders the rules sort by, the nine raw
+  answers packed into one BIGINT (7 bits or so an unsur, the repeat rule's key) and one hash that
+  picks the duplicate candidates of both duplicate rules;
+- the problems themselves (int_response_issues) are written out only for the flagged rows;
+- duplicates: one hash aggregation over the clean rows, the exact comparison on the candidates
+  only, and an UPDATE of the few duplicate rows in `_fr_s` (no second copy of 10 M rows);
+- the burst rule is one window pass over lag/lead pairs (row i is in a burst when for some d in
+  0..k-1 the submission d before it and the one k-1-d after it are at most `beruntun_menit`
+  apart), instead of a window over a window; the order (survey time, file name, row, response id)
+  is kept exactly with integer file ranks.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import yaml
+
+from pipelines.settings import REPO_ROOT, UNSUR_KEYS
+
+GROUP_NORMALISE = "normalise + quarantine + duplicates"
+GROUP_TRUST = "trust rules"
+
+FORMULA_MARK = "#FORMULA_WITHOUT_VALUE!"
+# (staged column, the field name the quarantine shows), as int_response_issues' formula_issues
+FORMULA_FIELDS = [("submission_id", "submission_id"), ("device_id", "device_id"),
+                  ("submitted_at", "submitted_at"), ("jenis_layanan", "jenis_layanan"),
+                  ("opd_kode", "opd_kode"), ("jenis_kelamin_raw", "jenis_kelamin"),
+                  ("usia_raw", "usia"), ("pendidikan_raw", "pendidikan"),
+                  ("pekerjaan_raw", "pekerjaan"), ("saran", "saran")]
+# the columns int_responses_status compares when a row has no submission_id
+CONTENT_COLUMNS = ["source_code", "periode_declared", "opd_kode", "submitted_at", "jenis_layanan",
+                   *[f"u_{k}" for k in UNSUR_KEYS], "jenis_kelamin_raw", "usia_raw", "pendidikan_raw",
+                   "pekerjaan_raw", "saran", "device_id", "respondent_hash"]
+# the dbt vars this module reads, with dbt_project.yml's defaults
+VAR_NAMES = ("min_answered_unsur", "periode_from", "periode_to", "kebijakan_ditandai", "ditandai_ulang_menit",
+             "ditandai_beruntun_jumlah", "ditandai_beruntun_menit", "ditandai_seragam_toleransi",
+             "ditandai_seragam_min_responden")
+
+
+# --------------------------------------------------------------------------------------------
+# Parameters: what the pipeline hands dbt
+# --------------------------------------------------------------------------------------------
+
+def dbt_default_vars() -> dict[str, Any]:
+    """The vars block of dbt_project/dbt_project.yml (the defaults of every var)."""
+    doc = yaml.safe_load((REPO_ROOT / "dbt_project" / "dbt_project.yml").read_text(encoding="utf-8"))
+    return dict(doc.get("vars") or {})
+
+
+def params_from_registry(registry_path: str | Path) -> dict[str, Any]:
+    """The vars a full pipeline run passes to dbt (pipelines/transform/build_plan.py: the registry's
+    `kepercayaan:` block through TrustConfig.dbt_vars(), over dbt_project.yml's defaults; a full
+    build sets no periode_from/periode_to). The other vars (weight_mode, populasi_tambahan, ...)
+    are passed through for the marts module."""
+    from pipelines.registry import load_trust
+
+    params = dbt_default_vars()
+    params.pop("pii_patterns", None)  # the marts module reads them from dbt_project.yml itself
+    params.update(load_trust(Path(registry_path)).dbt_vars())
+    params.setdefault("periode_from", None)
+    params.setdefault("periode_to", None)
+    return params
+
+
+def _params(params: dict[str, Any]) -> dict[str, Any]:
+    p = {k: v for k, v in dbt_default_vars().items() if k in VAR_NAMES}
+    p.update({k: v for k, v in params.items() if k in VAR_NAMES})
+    if p["kebijakan_ditandai"] not in ("hitung", "kecualikan"):
+        raise ValueError(f"kebijakan_ditandai must be 'hitung' or 'kecualikan', got {p['kebijakan_ditandai']!r}")
+    if (p.get("periode_from") is None) != (p.get("periode_to") is None):
+        raise ValueError("give both periode_from and periode_to, or neither")
+    return p
+
+
+# --------------------------------------------------------------------------------------------
+# SQL pieces (the dbt macros, written out for DuckDB)
+# --------------------------------------------------------------------------------------------
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def normalise_label(e: str) -> str:
+    return (rf"nullif(trim(regexp_replace(regexp_replace(lower({e}), '[\s\x{{00A0}}]+', ' ', 'g'), "
+            rf"' ?([/-]) ?', '\1', 'g')), '')")
+
+
+def is_formula(e: str) -> str:
+    return f"coalesce(starts_with({e}, '{FORMULA_MARK}'), false)"
+
+
+def formula_text(e: str) -> str:
+    rest = f"substr({e}, {len(FORMULA_MARK) + 2})"
+    return f"substr({rest}, instr({rest}, ' ') + 1)"
+
+
+def formula_detail(e: str) -> str:
+    rest = f"substr({e}, {len(FORMULA_MARK) + 2})"
+    return (f"'cell ' || substr({rest}, 1, instr({rest}, ' ') - 1) || ' holds a formula with no saved value "
+            "(the workbook was written by a program that does not calculate): open it in Excel, save it and "
+            "land it again'")
+
+
+def minutes_between(a: str, b: str) -> str:
+    return f"(cast(date_diff('second', {a}, {b}) as double) / 60.0)"
+
+
+def text_1_decimal(e: str) -> str:
+    return f"cast(cast(floor({e} * 10 + 0.5) / 10 as decimal(10, 1)) as varchar)"
+
+
+def _periode_filter(p: dict[str, Any], column: str) -> str:
+    if p.get("periode_from") is None:
+        return "true"
+    return f"{column} between {_lit(str(p['periode_from']))} and {_lit(str(p['periode_to']))}"
+
+
+# --------------------------------------------------------------------------------------------
+# The build
+# --------------------------------------------------------------------------------------------
+
+def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
+    """int_answer_counts, `_fr_val` (each distinct (unsur, raw answer) classified once, with its
+    small integer code), int_answer_values. Returns the bits the packed answer key needs."""
+    where = _periode_filter(p, "periode_declared")
+    con.execute("create or replace table int_answer_counts as\n" + "\nunion all\n".join(
+        f"select source_code, periode_declared, '{k}' as unsur, u_{k} as raw_value, count(*) as jumlah "
+        f"from stg_raw__responses where {where} group by all" for k in UNSUR_KEYS))
+    number = (f"coalesce(case when regexp_full_match(n.label_normalised, '[+-]?[0-9]{{1,12}}([.,][0-9]{{1,6}})?') "
+              f"then try_cast(replace(n.label_normalised, ',', '.') as decimal(18, 6)) end, "
+              f"try_cast(nullif(regexp_extract(n.label_normalised, '^([0-9]{{1,6}}) ?[-.):]? ?[a-z(]', 1), '') "
+              f"as integer))")
+    con.execute(f"""
+        create or replace table _fr_val as
+        with labels as (
+            select unsur, {normalise_label('label')} as label_normalised, score from answer_labels
+        ),
+        n as (
+            select unsur, raw_value, {normalise_label('raw_value')} as label_normalised,
+                   {is_formula('raw_value')} as is_formula
+            from (select distinct unsur, raw_value from int_answer_counts where raw_value is not null)
+        ),
+        m as (
+            select n.*, {number} as number_value,
+                   coalesce(own.label_normalised, generic.label_normalised) is not null as is_known_label,
+                   case when own.label_normalised is not null then own.score else generic.score end as label_score
+            from n
+            left join labels as own on own.unsur = n.unsur and own.label_normalised = n.label_normalised
+            left join labels as generic on generic.unsur = '*' and generic.label_normalised = n.label_normalised
+        ),
+        c as (
+            select *,
+                case
+                    when is_formula then 'invalid'
+                    when label_normalised is null then 'missing'
+                    when number_value is not null then
+                        case when number_value in (1, 2, 3, 4) then 'valid' else 'invalid' end
+                    when is_known_label then case when label_score is null then 'missing' else 'valid' end
+                    else 'invalid'
+                end as answer_status
+            from m
+        )
+        select
+            unsur, raw_value, label_normalised,
+            case when answer_status <> 'valid' then null
+                 when number_value is not null then cast(number_value as integer)
+                 else label_score end as score,
+            answer_status,
+            case when answer_status <> 'invalid' then null
+                 when is_formula then 'formula_without_value'
+                 when number_value is not null then 'score_out_of_range'
+                 else 'unknown_label' end as reason_code,
+            -- 1 valid, 2 missing, 3 invalid; reason 1 formula, 2 out of range, 3 unknown label
+            cast(case answer_status when 'valid' then 1 when 'missing' then 2 else 3 end as utinyint) as st,
+            cast(case when answer_status <> 'invalid' then null when is_formula then 1
+                      when number_value is not null then 2 else 3 end as utinyint) as rc,
+            cast(dense_rank() over (partition by unsur order by raw_value) as bigint) as code
+        from c
+    """)
+    con.execute("""
+        create or replace table int_answer_values as
+        select c.periode_declared, c.unsur, c.raw_value, v.label_normalised, v.score, v.answer_status, v.reason_code
+        from (select distinct periode_declared, unsur, raw_value from int_answer_counts where raw_value is not null) as c
+        inner join _fr_val as v on v.unsur = c.unsur and v.raw_value = c.raw_value
+    """)
+    max_code = dict(con.execute("select unsur, max(code) from _fr_val group by unsur").fetchall())
+    return sum(math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0 for k in UNSUR_KEYS)
+
+
+def _rows_table(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> None:
+    """`_fr_s`: the one pass over the staged rows."""
+    max_code = dict(con.execute("select unsur, max(code) from _fr_val group by unsur").fetchall())
+    shifts, shift = {}, 0
+    for k in UNSUR_KEYS:
+        shifts[k] = shift
+        shift += math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0
+    joins = "\n".join(
+        f"left join (select raw_value, score, st, rc, code from _fr_val where unsur = '{k}') as v_{k} "
+        f"on v_{k}.raw_value = r.u_{k}" for k in UNSUR_KEYS)
+    inner_cols = ",\n".join(
+        f"v_{k}.score as s_{k}, case when r.u_{k} is null then 2 else v_{k}.st end as st_{k}, "
+        f"v_{k}.rc as rc_{k}, coalesce(v_{k}.code, 0) as c_{k}" for k in UNSUR_KEYS)
+    count = lambda cond: " + ".join(f"case when {cond.format(k=k)} then 1 else 0 end" for k in UNSUR_KEYS)  # noqa: E731
+    any_rc = lambda n: " or ".join(f"rc_{k} = {n}" for k in UNSUR_KEYS)  # noqa: E731
+    nf = " + ".join(f"case when {is_formula(c)} then 1 else 0 end" for c, _ in FORMULA_FIELDS)
+    if packed:
+        a_key = " + ".join(f"(c_{k} << {shifts[k]})" for k in UNSUR_KEYS)
+    else:  # more distinct answers than 63 bits hold: the repeat rule partitions by the texts
+        a_key = "cast(null as bigint)"
+    s_cols = ", ".join(f"s_{k}" for k in UNSUR_KEYS)
+    u_cols = ", ".join(f"u_{k}" for k in UNSUR_KEYS)
+    content = ", ".join(CONTENT_COLUMNS)
+    con.execute(f"""
+        create or replace table _fr_files as
+        select source_code, file_sha256, file_name,
+               dense_rank() over (order by file_ingested_at, file_name, file_sha256) as fd,
+               dense_rank() over (order by file_name) as fn,
+               dense_rank() over (order by left(file_sha256, 16)) as fs
+        from (select distinct source_code, file_sha256, file_name, file_ingested_at from stg_raw__responses
+              where {_periode_filter(p, 'periode_declared')})
+    """)
+    con.execute(f"""
+        create or replace table _fr_s as
+        with a as (
+            select r.rowid as k, r.*, f.fd, f.fn, f.fs,
+                {inner_cols}
+            from stg_raw__responses as r
+            inner join _fr_files as f
+                on f.source_code = r.source_code and f.file_sha256 = r.file_sha256 and f.file_name = r.file_name
+            {joins}
+            where {_periode_filter(p, 'r.periode_declared')}
+        ),
+        b as (
+            select *,
+                cast({count('st_{k} = 1')} as integer) as jumlah_jawaban,
+                cast({count('st_{k} = 2')} as integer) as jumlah_tidak_menjawab,
+                cast({count('st_{k} = 3')} as integer) as jumlah_tidak_valid,
+                {nf} as n_formula,
+                submitted_at_wita is null and not {is_formula('submitted_at')} as date_issue,
+                periode is not null and (periode_declared is null or periode <> periode_declared) as periode_issue
+            from a
+        ),
+        c as (
+            select *,
+                jumlah_tidak_valid + n_formula + cast(date_issue as integer) + cast(jenis_layanan is null as integer)
+                    + cast(opd_kode is null as integer) + cast(periode_issue as integer)
+                    + cast(jumlah_jawaban < {int(p['min_answered_unsur'])} as integer) as n_issue
+            from b
+        )
+        select
+            k, response_id, source_code, file_name, file_sha256, periode_declared, row_number,
+            case when n_issue > 0 then 'quarantined' else 'used' end as status,
+            cast(n_issue as bigint) as issue_count,
+            case
+                when n_issue = 0 then null
+                when n_formula > 0 or {any_rc(1)} then 'formula_without_value'
+                when jenis_layanan is null then 'missing_layanan'
+                when opd_kode is null then 'missing_opd'
+                when periode_issue then 'periode_mismatch'
+                when {any_rc(2)} then 'score_out_of_range'
+                when jumlah_jawaban < {int(p['min_answered_unsur'])} then 'too_few_answers'
+                when {any_rc(3)} then 'unknown_label'
+                else 'unparseable_date'
+            end as first_reason_code,
+            cast(null as varchar) as duplicate_rule,
+            cast(null as varchar) as duplicate_of,
+            periode, opd_kode, jenis_layanan, submission_id, device_id, submitted_at_wita,
+            jenis_kelamin, usia_kelompok, pendidikan, pekerjaan,
+            {u_cols}, {s_cols},
+            jumlah_jawaban,
+            cast({' + '.join(f'coalesce(s_{k}, 0)' for k in UNSUR_KEYS)} as integer) as jumlah_skor,
+            least({s_cols}) as skor_min,
+            greatest({s_cols}) as skor_max,
+            jumlah_tidak_menjawab, jumlah_tidak_valid,
+            fd, fn, fs,
+            {a_key} as a_key,
+            -- picks the duplicate candidates of both rules (the exact comparison follows)
+            case when n_issue > 0 then null
+                 when submission_id is not null then hash(0, source_code, periode_declared, submission_id)
+                 else hash(1, {content}) end as dup_hash
+        from c
+    """)
+
+
+def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
+    """int_response_issues, written out for the flagged rows only."""
+    con.execute("""
+        create or replace temp table _fr_flagged as
+        select r.*, s.jumlah_jawaban
+        from stg_raw__responses as r
+        inner join (select k, jumlah_jawaban from _fr_s where issue_count > 0) as s on s.k = r.rowid
+    """)
+    parts = []
+    for k in UNSUR_KEYS:
+        parts.append(f"""
+            select f.response_id, f.periode_declared, '{k}' as field,
+                   case when v.reason_code = 'formula_without_value' then {formula_text('f.u_' + k)} else f.u_{k} end,
+                   v.reason_code,
+                   case when v.reason_code = 'formula_without_value' then {formula_detail('f.u_' + k)} end
+            from _fr_flagged as f
+            inner join _fr_val as v on v.unsur = '{k}' and v.raw_value = f.u_{k}
+            where v.answer_status = 'invalid'""")
+    for column, field in FORMULA_FIELDS:
+        parts.append(f"""
+            select response_id, periode_declared, '{field}', {formula_text(column)}, 'formula_without_value',
+                   {formula_detail(column)}
+            from _fr_flagged where {is_formula(column)}""")
+    parts.append(f"""
+        select response_id, periode_declared, 'submitted_at', submitted_at, 'unparseable_date',
+               case when submitted_at is null then 'empty' end
+        from _fr_flagged where submitted_at_wita is null and not {is_formula('submitted_at')}""")
+    parts.append("""
+        select response_id, periode_declared, 'jenis_layanan', jenis_layanan, 'missing_layanan', cast(null as varchar)
+        from _fr_flagged where jenis_layanan is null""")
+    parts.append("""
+        select response_id, periode_declared, 'opd_kode', opd_kode, 'missing_opd', cast(null as varchar)
+        from _fr_flagged where opd_kode is null""")
+    parts.append("""
+        select response_id, periode_declared, 'submitted_at', submitted_at, 'periode_mismatch',
+               'WITA ' || cast(submitted_at_wita as varchar) || ' is in ' || periode
+                   || ', the file is filed under ' || coalesce(periode_declared, 'no periode')
+        from _fr_flagged where periode is not null and (periode_declared is null or periode <> periode_declared)""")
+    m = p["min_answered_unsur"]
+    parts.append(f"""
+        select response_id, periode_declared, 'unsur', cast(jumlah_jawaban as varchar), 'too_few_answers',
+               cast(jumlah_jawaban as varchar) || ' valid answers of 9, at least ' || {_lit(str(m))} || ' required'
+        from _fr_flagged where jumlah_jawaban < {int(m)}""")
+    con.execute("create or replace table int_response_issues as\n"
+                "select * from (" + "\nunion all".join(parts) + ") as t"
+                "(response_id, periode_declared, field, raw_value, reason_code, detail)")
+    con.execute("drop table _fr_flagged")
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection) -> None:
+    """Duplicates among the clean rows; the first of a group (file ingested first, then file
+    name, sha256, row) is used, the others are marked in `_fr_s`."""
+    con.execute(f"""
+        create or replace temp table _fr_dup as
+        with cand as (
+            select k, response_id, source_code, periode_declared, submission_id, fd, row_number
+            from _fr_s
+            where dup_hash in (select dup_hash from _fr_s where dup_hash is not null
+                               group by dup_hash having count(*) > 1)
+        ),
+        by_sid as (
+            select k, 'submission_id' as duplicate_rule,
+                   first_value(response_id) over (partition by source_code, periode_declared, submission_id
+                                                  order by fd, row_number) as first_id
+            from cand where submission_id is not null
+        ),
+        content as (
+            select c.k, c.response_id, c.fd, c.row_number, {', '.join('r.' + c for c in CONTENT_COLUMNS)}
+            from (select * from cand where submission_id is null) as c
+            inner join stg_raw__responses as r on r.rowid = c.k
+        ),
+        by_content as (
+            select k, 'content' as duplicate_rule,
+                   first_value(response_id) over (partition by {', '.join(CONTENT_COLUMNS)}
+                                                  order by fd, row_number) as first_id
+            from content
+        )
+        select * from by_sid union all select * from by_content
+    """)
+    con.execute("""
+        update _fr_s set status = 'duplicate', duplicate_rule = d.duplicate_rule, duplicate_of = d.first_id
+        from _fr_dup as d
+        where _fr_s.k = d.k and d.first_id <> _fr_s.response_id
+    """)
+    con.execute("drop table _fr_dup")
+
+
+def _status_views(con: duckdb.DuckDBPyConnection) -> None:
+    s_cols = ", ".join(f"s_{k}" for k in UNSUR_KEYS)
+    u_cols = ", ".join(f"u_{k}" for k in UNSUR_KEYS)
+    con.execute(f"""
+        create or replace view int_responses_status as
+        select response_id, source_code, file_name, file_sha256, periode_declared, row_number, status, issue_count,
+               first_reason_code, duplicate_rule, duplicate_of, periode, opd_kode, jenis_layanan, submission_id,
+               device_id, submitted_at_wita, jenis_kelamin, usia_kelompok, pendidikan, pekerjaan,
+               {u_cols}, {s_cols}, jumlah_jawaban, jumlah_skor, skor_min, skor_max
+        from _fr_s
+    """)
+    con.execute(f"""
+        create or replace view int_answer_summary as
+        select response_id, periode_declared, {s_cols}, jumlah_jawaban, jumlah_tidak_menjawab, jumlah_tidak_valid,
+               skor_min, skor_max, jumlah_skor
+        from _fr_s
+    """)
+    cases = " ".join(f"when '{k}' then r.u_{k}" for k in UNSUR_KEYS)
+    con.execute(f"""
+        create or replace view int_answers as
+        with a as (
+            select r.response_id, r.source_code, r.periode_declared, u.unsur, u.urutan,
+                   case u.unsur {cases} end as raw_value
+            from stg_raw__responses as r cross join (select unsur, urutan from unsur) as u
+        )
+        select a.response_id, a.source_code, a.periode_declared, a.unsur, a.urutan, a.raw_value,
+               v.label_normalised, v.score, coalesce(v.answer_status, 'missing') as answer_status, v.reason_code
+        from a
+        left join int_answer_values as v
+            on v.periode_declared = a.periode_declared and v.unsur = a.unsur and v.raw_value = a.raw_value
+    """)
+
+
+def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> None:
+    """The three rules of int_respons_ditandai over the used rows, then `_fr_tanda` and the views
+    int_skor_responden and int_responses_used."""
+    ulang = float(p["ditandai_ulang_menit"])
+    n = int(p["ditandai_beruntun_jumlah"])
+    menit = float(p["ditandai_beruntun_menit"])
+    tol = float(p["ditandai_seragam_toleransi"])
+    min_resp = int(p["ditandai_seragam_min_responden"])
+    device = "source_code, periode_declared, device_id"
+    order = "submitted_at_wita, fn, row_number, fs"
+    answers = "a_key" if packed else ", ".join(f"u_{k}" for k in UNSUR_KEYS)
+    pairs = " or ".join(
+        f"{minutes_between(f'lag(submitted_at_wita, {d}) over w' if d else 'submitted_at_wita', f'lead(submitted_at_wita, {n - 1 - d}) over w' if n - 1 - d else 'submitted_at_wita')} <= {menit}"
+        for d in range(n))
+    con.execute(f"""
+        create or replace temp table _fr_dev as
+        select k, device_id, submitted_at_wita,
+            {minutes_between(f'lag(submitted_at_wita) over (partition by {device}, {answers} order by {order})',
+                             'submitted_at_wita')} as menit_sejak_sama,
+            coalesce({pairs}, false) as dalam_beruntun
+        from _fr_s
+        where status = 'used' and device_id is not null and submitted_at_wita is not null
+        window w as (partition by {device} order by {order})
+    """)
+    p_cols = ",\n".join(
+        f"cast(sum(case when s_{u} = {v} then 1 else 0 end) as double) / count(*) as p{v}_{u}"
+        for v in range(1, 5) for u in UNSUR_KEYS)
+    harapan = " + ".join("(" + " * ".join(f"p{v}_{u}" for u in UNSUR_KEYS) + ")" for v in range(1, 5))
+    seragam = "jumlah_jawaban = 9 and skor_min = skor_max"
+    con.execute(f"""
+        create or replace temp table _fr_hits as
+        with unit as (
+            select periode_declared, opd_kode, count(*) as jumlah,
+                   sum(case when {seragam} then 1 else 0 end) as jumlah_seragam,
+                   {p_cols}
+            from _fr_s where status = 'used'
+            group by periode_declared, opd_kode
+        ),
+        t as (
+            select periode_declared, opd_kode, jumlah,
+                   cast(jumlah_seragam as double) / jumlah as tingkat_unit,
+                   cast(jumlah_seragam as double) / jumlah
+                       - 1.96 * sqrt(cast(jumlah_seragam as double) / jumlah
+                                     * (1 - cast(jumlah_seragam as double) / jumlah) / jumlah) as tingkat_unit_bawah,
+                   {harapan} as tingkat_harapan
+            from unit
+        )
+        select k, 'ulang_perangkat' as kode_aturan,
+               'sama persis dengan kiriman sebelumnya dari perangkat ' || device_id || ' '
+                   || {text_1_decimal('menit_sejak_sama')} || ' menit sebelumnya (batas {ulang} menit)' as alasan
+        from _fr_dev where menit_sejak_sama <= {ulang}
+        union all
+        select k, 'beruntun',
+               'bagian dari {n} kiriman atau lebih dari perangkat ' || device_id || ' dalam {menit} menit'
+        from _fr_dev where dalam_beruntun
+        union all
+        select u.k, 'seragam',
+               'sembilan jawaban sama; di ' || u.opd_kode || ' ' || {text_1_decimal('100 * t.tingkat_unit')}
+                   || ' % dari ' || cast(t.jumlah as varchar) || ' respons seragam (batas bawah selang 95 %: '
+                   || {text_1_decimal('100 * t.tingkat_unit_bawah')}
+                   || ' %), sedangkan jawaban per unsur di unit itu sendiri memperkirakan '
+                   || {text_1_decimal('100 * t.tingkat_harapan')} || ' % (toleransi {round(tol * 100, 1)} poin)'
+        from _fr_s as u
+        inner join t on u.periode_declared = t.periode_declared and u.opd_kode = t.opd_kode
+        where u.status = 'used' and {seragam.replace('jumlah_jawaban', 'u.jumlah_jawaban').replace('skor_m', 'u.skor_m')}
+          and t.jumlah >= {min_resp} and t.tingkat_unit_bawah > t.tingkat_harapan + {tol}
+    """)
+    con.execute("""
+        create or replace table int_respons_ditandai as
+        select u.response_id, u.source_code, u.file_name, u.row_number, u.submission_id, u.periode_declared,
+               u.periode, u.opd_kode, u.device_id, u.submitted_at_wita, h.kode_aturan, h.alasan
+        from _fr_hits as h
+        inner join _fr_s as u on u.k = h.k
+    """)
+    con.execute("create or replace table _fr_tanda as select k, count(*) as jumlah_aturan from _fr_hits group by k")
+    con.execute("drop table _fr_hits")
+    con.execute("drop table _fr_dev")
+    hitung = p["kebijakan_ditandai"] == "hitung"
+    s_cols = ", ".join(f"u.s_{k}" for k in UNSUR_KEYS)
+    con.execute(f"""
+        create or replace view int_skor_responden as
+        select u.response_id, u.source_code, u.periode_declared, u.periode, u.opd_kode, u.jenis_layanan,
+               d.k is not null as ditandai,
+               coalesce(d.jumlah_aturan, 0) as jumlah_aturan,
+               {'true' if hitung else 'd.k is null'} as dihitung,
+               {s_cols},
+               cast(u.jumlah_jawaban as bigint) as jumlah_jawaban,
+               cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) as skor_rata,
+               cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) * 25 as nilai_responden
+        from _fr_s as u
+        left join _fr_tanda as d on u.k = d.k
+        where u.status = 'used'
+    """)
+    con.execute(f"""
+        create or replace view int_responses_used as
+        select u.response_id, u.source_code, u.periode_declared, u.periode, u.opd_kode, u.jenis_layanan,
+               u.submitted_at_wita, u.jenis_kelamin, u.usia_kelompok, u.pendidikan, u.pekerjaan, {s_cols}
+        from _fr_s as u
+        where u.status = 'used'
+          {'' if hitung else 'and u.k not in (select k from _fr_tanda)'}
+    """)
+
+
+def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, float]:
+    """Create the row-level tables and views (module docstring) on `con` from stg_raw__responses,
+    stg_raw__ingest_files and the seeds; returns seconds per step group."""
+    p = _params(params)
+    con.execute("set preserve_insertion_order = false")
+    t0 = time.perf_counter()
+    bits = _answer_tables(con, p)
+    packed = bits <= 63
+    _rows_table(con, p, packed)
+    _issues(con, p)
+    _duplicates(con)
+    _status_views(con)
+    t1 = time.perf_counter()
+    _trust(con, p, packed)
+    t2 = time.perf_counter()
+    return {GROUP_NORMALISE: t1 - t0, GROUP_TRUST: t2 - t1}
+
+
+PRODUCED = ("int_answer_counts", "int_answer_values", "int_answers", "int_answer_summary", "int_response_issues",
+            "int_responses_status", "int_respons_ditandai", "int_skor_responden", "int_responses_used")
