@@ -123,24 +123,38 @@ def _relation(f: Landed, tmpdir: Path) -> tuple[str, dict[str, str]]:
                f"header = false, skip = 1, delim = {literal(delim)}, quote = '\"', names = {names}))")
         return rel, mapping
     if s.format == "json":
+        if s.options.get("record_path"):
+            raise ValueError(f"{s.code}: a record_path is not in the fair reference")
         keys = list(dict.fromkeys(s.columns.values()))
-        if any("." in k for k in keys) or s.options.get("record_path"):
-            raise ValueError(f"{s.code}: the fair reference reads flat JSON keys only")
         with f.path.open("rb") as fh:
             first = fh.read(64).lstrip()
         fmt = "array" if first.startswith(b"[") else "newline_delimited"
-        cols = "{" + ", ".join(f"{literal(k)}: 'VARCHAR'" for k in keys) + "}"
+        # typed read: a flat key as VARCHAR; a nested one's top-level key as JSON, the rest extracted
+        tops = list(dict.fromkeys(k.split(".", 1)[0] for k in keys))
+        nested = {k.split(".", 1)[0] for k in keys if "." in k}
+        cols = "{" + ", ".join(f"{literal(t)}: '{'JSON' if t in nested else 'VARCHAR'}'" for t in tops) + "}"
         rel = (f"(SELECT row_number() OVER () AS rn, * FROM read_json({literal(str(f.path))}, format = '{fmt}', "
                f"columns = {cols}, maximum_object_size = 16777216))")
-        return rel, {field: ident(k) for field, k in s.columns.items()}
+
+        def expr(k: str) -> str:
+            if "." not in k:
+                return ident(k)
+            top, rest = k.split(".", 1)
+            return f"json_extract_string({ident(top)}, {literal('$.' + rest)})"
+
+        return rel, {field: expr(k) for field, k in s.columns.items()}
     if s.format == "xlsx":
-        import pyarrow as pa
+        import pandas as pd
         import python_calamine
 
         wb = python_calamine.CalamineWorkbook.from_path(str(f.path))
-        sheet = s.options.get("sheet") or wb.sheet_names[0]
+        sheet = s.sheet or wb.sheet_names[0]
         rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        headers = [str(h or "") for h in rows[0]]
+        wanted = s.header_map
+        # the header row: declared, else the first of 30 naming three registry columns (title rows above)
+        start = (s.options["header_row"] - 1 if s.options.get("header_row") else
+                 next(i for i, r in enumerate(rows[:30]) if sum(normalise_header(c) in wanted for c in r) >= 3))
+        headers = [str(h or "") for h in rows[start]]
         width = len(headers)
 
         def cell(v: object) -> str | None:
@@ -154,12 +168,11 @@ def _relation(f: Landed, tmpdir: Path) -> tuple[str, dict[str, str]]:
                 return str(int(v))
             return str(v)
 
-        body = rows[1:]
-        table = pa.table({f"c{i}": pa.array([cell(r[i]) if i < len(r) else None for r in body], pa.string())
-                          for i in range(width)})
+        body = rows[start + 1:]  # formula cells without a saved value: not in the benchmark estate
+        table = pd.DataFrame({f"c{i}": pd.Series([cell(r[i]) if i < len(r) else None for r in body], dtype=object)
+                              for i in range(width)})
         name = f"xlsx_{f.sha[:12]}"
         _XLSX[name] = table
-        wanted = s.header_map
         mapping = {}
         for i, h in enumerate(headers):
             field = wanted.get(normalise_header(h))
