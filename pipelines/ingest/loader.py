@@ -145,8 +145,9 @@ def _select_sql(source: Source, raw: RawView, mapping: dict[str, str], file_name
         f"{literal(sha)} AS file_sha256, {literal(periode)} AS periode_declared, "
         f"{row_number} AS \"row_number\", {literal(source.timezone)} AS source_timezone, "
         + ", ".join(values)
-        # the date's parts are extracted once per row, for iso_sql
-        + f" FROM (SELECT *, {dates.parts_sql(submitted)} AS {ident('_skm_date')} FROM {raw.view})"
+        # the date's parts are extracted once per row, for iso_sql, and only when it reads them
+        + (f" FROM (SELECT *, {dates.parts_sql(submitted)} AS {ident('_skm_date')} FROM {raw.view})"
+           if dates.needs_parts(decision) else f" FROM {raw.view}")
     )
     cols = ", ".join(ident(c) for c in RESPONSE_COLUMNS)
     not_blank = " OR ".join(f"{c} IS NOT NULL" for c in mapped_cols)
