@@ -424,6 +424,8 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     # ---------------------------------------------------------------- other grains: profile, saran
     used = "s.status = 'used'" + ("" if q.policy == "hitung" else
                                   " and s.response_id not in (select response_id from int_respons_ditandai)")
+    # every combination of the four dimensions once over the rows (a few thousand groups), then
+    # each dimension from those
     add("profil_responden", f"""
         select c.periode, c.opd_kode, coalesce(o.opd_nama, c.opd_kode) as opd_nama, c.dimensi, c.kategori,
                c.jumlah_responden,
@@ -434,21 +436,25 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                         when grouping(usia_kelompok) = 0 then 'usia_kelompok'
                         when grouping(pendidikan) = 0 then 'pendidikan' else 'pekerjaan' end as dimensi,
                    coalesce(jenis_kelamin, usia_kelompok, pendidikan, pekerjaan) as kategori,
-                   count(*) as jumlah_responden
-            from int_responses_status as s
-            where {used}
+                   sum(n) as jumlah_responden
+            from (select periode, opd_kode, jenis_kelamin, usia_kelompok, pendidikan, pekerjaan, count(*) as n
+                  from int_responses_status as s where {used} group by all)
             group by grouping sets ((periode, opd_kode, jenis_kelamin), (periode, opd_kode, usia_kelompok),
                                     (periode, opd_kode, pendidikan), (periode, opd_kode, pekerjaan))
         ) as c
         left join int_opd as o on c.opd_kode = o.opd_kode""")
+    # the used rows are every staged row but the few quarantined or duplicate ones (and, under
+    # 'kecualikan', the marked ones): an anti-join against that small set, not a join of millions
+    left_out = "select response_id from int_responses_status where status <> 'used'" + (
+        "" if q.policy == "hitung" else " union all select response_id from int_respons_ditandai")
     add("saran", f"""
-        select u.periode, u.opd_kode, coalesce(o.opd_nama, u.opd_kode) as opd_nama, u.jenis_layanan,
-               u.saran, u.saran <> u.saran_asli as disamarkan
-        from (select s.periode, s.opd_kode, s.jenis_layanan, w.saran as saran_asli, {q.mask_text('w.saran')} as saran
-              from int_responses_status as s
-              inner join stg_raw__responses as w on s.response_id = w.response_id
-              where {used} and w.saran is not null) as u
-        left join int_opd as o on u.opd_kode = o.opd_kode""")
+        select w.periode, w.opd_kode, coalesce(o.opd_nama, w.opd_kode) as opd_nama, w.jenis_layanan,
+               w.saran, w.saran <> w.saran_asli as disamarkan
+        from (select r.periode, r.opd_kode, r.jenis_layanan, r.saran as saran_asli, {q.mask_text('r.saran')} as saran
+              from stg_raw__responses as r
+              anti join ({left_out}) as x on r.response_id = x.response_id
+              where r.saran is not null) as w
+        left join int_opd as o on w.opd_kode = o.opd_kode""")
 
     # ---------------------------------------------------------------- the rows left out, the files
     add("quarantine", f"""
