@@ -79,8 +79,8 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, names: list[str]) -> list[di
 def compare_table(con: duckdb.DuckDBPyConnection, table: str, fair_source: str | None) -> dict:
     """One published table (pub.main.<table>) against `fair_source` (a qualified table name)."""
     pub_cols = _columns(con, "pub", "main", table)
-    out: dict = {"matched": False, "rows_published": con.execute(f"select count(*) from pub.main.{_q(table)}").fetchone()[0],
-                 "rows_fair": None, "differences": []}
+    rows = con.execute(f"select count(*) from pub.main.{_q(table)}").fetchone()[0]
+    out: dict = {"matched": False, "rows_published": rows, "rows_fair": None, "differences": []}
     if fair_source is None:
         out["error"] = "no such table in the fair database"
         return out
@@ -153,7 +153,8 @@ def summary(result: dict) -> str:
         else:
             lines.append(f"  {name:22} DIFFERENT: published {t['rows_published']} rows, fair {t['rows_fair']}, "
                          f"only published {t.get('rows_only_published')}, only fair {t.get('rows_only_fair')}"
-                         + (f", missing in fair {t['columns_missing_in_fair']}" if t.get("columns_missing_in_fair") else "")
+                         + (f", missing in fair {t['columns_missing_in_fair']}"
+                            if t.get("columns_missing_in_fair") else "")
                          + (f", missing in published {t['columns_missing_in_published']}"
                             if t.get("columns_missing_in_published") else "")
                          + (f", {t['error']}" if t.get("error") else ""))

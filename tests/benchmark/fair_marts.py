@@ -45,6 +45,10 @@ from pipelines.pii import pii_patterns
 # so the respondents' own scores (x 25 / 2520) can be summed and squared exactly
 SCALE = 2520
 
+# the tables an unqualified name can mean: the connection's own database and its temp tables
+_VISIBLE = ("table_catalog in (current_database(), 'temp') "
+            "and table_schema in (current_schema(), 'main')")
+
 DEFAULT_PARAMS: dict[str, Any] = {
     "weight_mode": "exact",
     "min_answered_unsur": 5,
@@ -61,6 +65,43 @@ MARTS = ("ingest_files", "reconciliation", "quarantine", "duplicates", "respons_
          "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_unsur", "ikm_kota_unsur", "prioritas_unsur",
          "ikm_sensitivitas", "kecukupan_sampel", "ketidakpastian_ikm", "ikm_perubahan",
          "profil_responden", "saran")
+
+
+# What build() reads, table -> columns: the contract with fair_ingest (staged tables, seeds) and
+# fair_rows (per-response intermediates). check_inputs() names whatever is missing.
+INPUT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "stg_raw__ingest_files": ("source_code", "file_name", "file_sha256", "periode_declared", "file_bytes", "status",
+                              "message", "rows_read", "rows_blank", "config_sha", "date_format", "date_evidence",
+                              "ingested_at", "is_loaded"),
+    "stg_raw__responses": ("response_id", "source_code", "file_name", "file_sha256", "periode_declared", "row_number",
+                           "submission_id", "submitted_at", "periode", "opd_kode", "jenis_layanan", "saran"),
+    "int_responses_status": ("response_id", "source_code", "file_name", "file_sha256", "periode_declared",
+                             "row_number", "status", "duplicate_rule", "duplicate_of", "periode", "opd_kode",
+                             "jenis_layanan", "jenis_kelamin", "usia_kelompok", "pendidikan", "pekerjaan",
+                             "jumlah_jawaban", "jumlah_skor"),  # and s_<unsur> for every unsur of the seed
+    "int_respons_ditandai": ("response_id", "source_code", "file_name", "row_number", "submission_id", "periode",
+                             "opd_kode", "device_id", "submitted_at_wita", "kode_aturan", "alasan"),
+    "int_response_issues": ("response_id", "field", "raw_value", "reason_code", "detail"),
+    "unsur": ("unsur", "urutan", "unsur_nama"),
+    "mutu_categories": ("batas_bawah", "mutu", "kinerja", "nilai_persepsi"),
+    "populasi": ("periode", "opd_kode", "jenis_layanan", "populasi"),
+    "issue_reasons": ("reason_code", "description"),
+}
+
+
+def check_inputs(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise naming every input table or column build() needs and the connection lacks."""
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute("select table_name, column_name from information_schema.columns "
+                                     f"where {_VISIBLE}").fetchall():
+        have.setdefault(table, set()).add(column)
+    unsur = [u for (u,) in con.execute("select unsur from unsur").fetchall()] if "unsur" in have else []
+    wanted = {**INPUT_COLUMNS,
+              "int_responses_status": INPUT_COLUMNS["int_responses_status"] + tuple(f"s_{u}" for u in unsur)}
+    missing = [f"{t} (table)" if t not in have else f"{t}.{c}"
+               for t, cols in wanted.items() for c in (cols if t in have else cols[:1]) if c not in have.get(t, set())]
+    if missing:
+        raise ValueError("fair_marts.build: the fair database lacks " + ", ".join(missing))
 
 
 def params_from_registry(registry_path: Path) -> dict[str, Any]:
@@ -94,8 +135,8 @@ def _bobot(mode: str) -> str:
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    return bool(con.execute("select count(*) from information_schema.tables where table_name = ? "
-                            "and table_schema = current_schema()", [name]).fetchone()[0])
+    return bool(con.execute(f"select count(*) from information_schema.tables where table_name = ? and {_VISIBLE}",
+                            [name]).fetchone()[0])
 
 
 class _Sql:
@@ -128,7 +169,8 @@ class _Sql:
 
     def mask_data(self, x: str) -> str:
         """A raw value shaped like personal data replaced whole (macro mask_personal_data)."""
-        return f"(case when regexp_matches({x}, {_lit(self.pii_any)}) then '[hidden: looks like personal data]' else {x} end)"
+        return (f"(case when regexp_matches({x}, {_lit(self.pii_any)}) "
+                f"then '[hidden: looks like personal data]' else {x} end)")
 
     def mask_text(self, x: str) -> str:
         """Each personal-data pattern replaced, twice, in texts holding any (mask_personal_text)."""
@@ -159,7 +201,10 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     if _table_exists(con, "stg_raw__sources"):
         sources = "select opd_kode, opd_nama from stg_raw__sources"
     else:
-        rows = q.p.get("sources") or []
+        rows = q.p.get("sources")
+        if rows is None:
+            raise ValueError("fair_marts.build: no stg_raw__sources table and no params['sources'] "
+                             "(params_from_registry gives them): the OPD names would be missing")
         sources = (" union all ".join(f"select {_lit(s['opd_kode'])} as opd_kode, {_lit(s.get('opd_nama'))} as opd_nama"
                                       for s in rows)
                    or "select cast(null as varchar) as opd_kode, cast(null as varchar) as opd_nama where false")
@@ -226,7 +271,10 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         group by grouping sets ((periode), (periode, opd_kode), (periode, opd_kode, jenis_layanan))""", temp=True)
 
     # ---------------------------------------------------------------- NRR per unit x unsur (published counts)
-    pick = lambda col: "case b.unsur " + " ".join(f"when '{u}' then {col.format(u=u)}" for u in U) + " end"  # noqa: E731
+    def pick(col: str) -> str:
+        """The column of the row's unsur among nine side by side (col has a {u} placeholder)."""
+        return "case b.unsur " + " ".join(f"when '{u}' then {col.format(u=u)}" for u in U) + " end"
+
     add("_fair_nrr", f"""
         select x.*, cast(jumlah_skor as double) / nullif(jumlah_jawaban, 0) as nrr,
                cast(jumlah_skor as double) / nullif(jumlah_jawaban, 0) * bobot as nrr_tertimbang
@@ -246,8 +294,8 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     counts = "jumlah_responden, jumlah_jawaban, jumlah_tidak_menjawab, jumlah_skor, skor_1, skor_2, skor_3, skor_4"
     add("int_skor_layanan_unsur", f"select periode, opd_kode, jenis_layanan, unsur, {counts} "
                                   "from _fair_nrr where level = 'layanan'")
-    add("int_nrr_opd_unsur", f"select periode, opd_kode, unsur, urutan, unsur_nama, {counts}, bobot, nrr, nrr_tertimbang "
-                             "from _fair_nrr where level = 'opd'")
+    add("int_nrr_opd_unsur", f"select periode, opd_kode, unsur, urutan, unsur_nama, {counts}, bobot, nrr, "
+                             "nrr_tertimbang from _fair_nrr where level = 'opd'")
     add("int_nrr_kota_unsur", f"select periode, unsur, urutan, unsur_nama, {counts}, bobot, nrr, nrr_tertimbang "
                               "from _fair_nrr where level = 'kota'")
     add("_fair_ikm", """
@@ -257,7 +305,8 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                case when count(nrr_tertimbang) = count(*) then sum(nrr_tertimbang) * 25 end as nilai_ikm
         from _fair_nrr group by all""", temp=True)
     ikm_cols = "jumlah_responden, jumlah_unsur_terjawab, ikm, nilai_ikm"
-    add("int_ikm_layanan", f"select periode, opd_kode, jenis_layanan, {ikm_cols} from _fair_ikm where level = 'layanan'")
+    add("int_ikm_layanan", f"select periode, opd_kode, jenis_layanan, {ikm_cols} from _fair_ikm "
+                           "where level = 'layanan'")
     add("int_ikm_opd", f"select periode, opd_kode, {ikm_cols} from _fair_ikm where level = 'opd'")
     add("int_ikm_kota", """
         select k.periode, o.jumlah_opd, o.jumlah_opd_dengan_ikm, k.jumlah_responden, k.jumlah_unsur_terjawab,
@@ -298,7 +347,8 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         select n.periode, n.opd_kode, coalesce(o.opd_nama, n.opd_kode) as opd_nama, {nrr_pub}
         from (select *, {r('nrr * 25', 2)} as nu from int_nrr_opd_unsur) as n
         left join int_opd as o on n.opd_kode = o.opd_kode""")
-    add("ikm_kota_unsur", f"select periode, {nrr_pub} from (select *, {r('nrr * 25', 2)} as nu from int_nrr_kota_unsur)")
+    add("ikm_kota_unsur", f"select periode, {nrr_pub} "
+                          f"from (select *, {r('nrr * 25', 2)} as nu from int_nrr_kota_unsur)")
     prev = lambda x: (f"(case when substr({x}, 6, 2) = 'S2' then substr({x}, 1, 4) || '-S1' "  # noqa: E731
                       f"else cast(cast(substr({x}, 1, 4) as integer) - 1 as varchar) || '-S2' end)")
     add("prioritas_unsur", f"""
@@ -330,7 +380,9 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                      cast(u.an - coalesce(u.tn, 0) as bigint) as jumlah_ditandai,
                      {r(nilai('a'), 2)} as semua, {r(nilai('t'), 2)} as tanpa
               from _fair_unit as u)""")
-    km = ("case when p.populasi is not null and p.populasi > 0 then cast(floor(3.841 * cast(p.populasi as double) * 0.25 "
+    # Krejcie & Morgan, rounded to the nearest integer (macro krejcie_morgan)
+    km = ("case when p.populasi is not null and p.populasi > 0 then cast(floor("
+          "3.841 * cast(p.populasi as double) * 0.25 "
           "/ (0.0025 * (cast(p.populasi as double) - 1) + 3.841 * 0.25) + 0.5) as integer) end")
     add("kecukupan_sampel", f"""
         select *, case when sampel_minimum is not null then jumlah_responden >= sampel_minimum end as memadai,
@@ -424,31 +476,39 @@ def _steps(q: _Sql, con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     # ---------------------------------------------------------------- other grains: profile, saran
     used = "s.status = 'used'" + ("" if q.policy == "hitung" else
                                   " and s.response_id not in (select response_id from int_respons_ditandai)")
+    persen = ("100.0 * c.jumlah_responden "
+              "/ sum(c.jumlah_responden) over (partition by c.periode, c.opd_kode, c.dimensi)")
+    # every combination of the four dimensions once over the rows (a few thousand groups), then
+    # each dimension from those
     add("profil_responden", f"""
         select c.periode, c.opd_kode, coalesce(o.opd_nama, c.opd_kode) as opd_nama, c.dimensi, c.kategori,
                c.jumlah_responden,
-               {r('100.0 * c.jumlah_responden / sum(c.jumlah_responden) over (partition by c.periode, c.opd_kode, c.dimensi)', 2)} as persen
+               {r(persen, 2)} as persen
         from (
             select periode, opd_kode,
                    case when grouping(jenis_kelamin) = 0 then 'jenis_kelamin'
                         when grouping(usia_kelompok) = 0 then 'usia_kelompok'
                         when grouping(pendidikan) = 0 then 'pendidikan' else 'pekerjaan' end as dimensi,
                    coalesce(jenis_kelamin, usia_kelompok, pendidikan, pekerjaan) as kategori,
-                   count(*) as jumlah_responden
-            from int_responses_status as s
-            where {used}
+                   sum(n) as jumlah_responden
+            from (select periode, opd_kode, jenis_kelamin, usia_kelompok, pendidikan, pekerjaan, count(*) as n
+                  from int_responses_status as s where {used} group by all)
             group by grouping sets ((periode, opd_kode, jenis_kelamin), (periode, opd_kode, usia_kelompok),
                                     (periode, opd_kode, pendidikan), (periode, opd_kode, pekerjaan))
         ) as c
         left join int_opd as o on c.opd_kode = o.opd_kode""")
+    # the used rows are every staged row but the few quarantined or duplicate ones (and, under
+    # 'kecualikan', the marked ones): an anti-join against that small set, not a join of millions
+    left_out = "select response_id from int_responses_status where status <> 'used'" + (
+        "" if q.policy == "hitung" else " union all select response_id from int_respons_ditandai")
     add("saran", f"""
-        select u.periode, u.opd_kode, coalesce(o.opd_nama, u.opd_kode) as opd_nama, u.jenis_layanan,
-               u.saran, u.saran <> u.saran_asli as disamarkan
-        from (select s.periode, s.opd_kode, s.jenis_layanan, w.saran as saran_asli, {q.mask_text('w.saran')} as saran
-              from int_responses_status as s
-              inner join stg_raw__responses as w on s.response_id = w.response_id
-              where {used} and w.saran is not null) as u
-        left join int_opd as o on u.opd_kode = o.opd_kode""")
+        select w.periode, w.opd_kode, coalesce(o.opd_nama, w.opd_kode) as opd_nama, w.jenis_layanan,
+               w.saran, w.saran <> w.saran_asli as disamarkan
+        from (select r.periode, r.opd_kode, r.jenis_layanan, r.saran as saran_asli, {q.mask_text('r.saran')} as saran
+              from stg_raw__responses as r
+              anti join ({left_out}) as x on r.response_id = x.response_id
+              where r.saran is not null) as w
+        left join int_opd as o on w.opd_kode = o.opd_kode""")
 
     # ---------------------------------------------------------------- the rows left out, the files
     add("quarantine", f"""
@@ -502,6 +562,7 @@ def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any] | None = None) 
     schema, from the staged tables, the seeds and the per-response intermediates already there.
     Returns seconds per table and "marts" (the whole build)."""
     start = time.perf_counter()
+    check_inputs(con)
     con.execute("set preserve_insertion_order = false")  # no mart's meaning depends on row order
     q = _Sql(con, params or {})
     seconds: dict[str, float] = {}
