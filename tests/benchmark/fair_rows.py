@@ -44,10 +44,12 @@ How it differs from the dbt models (same output, less work):
 - the problems themselves (int_response_issues) are written out for the flagged rows only;
 - duplicates: one hash (submission id, or the whole content) aggregated over the clean rows, the
   exact comparison on the candidates only;
-- the burst rule is one window pass over lag/lead pairs (row i is in a burst when for some d in
-  0..k-1 the submission d before it and the one k-1-d after it are at most `beruntun_menit`
-  apart), instead of a window over a window; the order (survey time, file name, row, response
-  id) is kept exactly with the ranks of the file name and sha256 (ENUM codes);
+- the device rules sort a narrow copy of the used rows with a device, keyed by integers only:
+  (source, periode_declared, device) packed into one BIGINT of ENUM codes, the order (survey
+  time, file name, row, response id) kept exactly with the ranks of the file name and sha256
+  (ENUM codes). The burst rule is one window pass over lag/lead pairs (row i is in a burst when
+  for some d in 0..k-1 the submission d before it and the one k-1-d after it are at most
+  `beruntun_menit` apart), instead of a window over a window;
 - the straight-lining rule reads the used rows once for the units, and again only when some
   unit is judged too uniform.
 """
@@ -280,11 +282,10 @@ def _file_types(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
         con.execute(f"create type {t} as enum (select distinct {col} from _fr_files order by {col})")
 
 
-def _rows_view(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
-               packed: bool) -> None:
-    """`_fr_q`: per staged row, everything int_responses_status and int_answer_summary hold but the
-    duplicates, computed on read (a view: the pass is a projection of the staged rows, cheaper to
-    repeat than 10 M wide rows to write)."""
+def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+              packed: bool, source: str) -> str:
+    """Per staged row of `source` (a relation of stg_raw__responses' columns and the row key `k`),
+    everything int_responses_status and int_answer_summary hold but the duplicates."""
     m = int(p["min_answered_unsur"])
     inner = ",\n".join(
         f"{e['score']} as s_{k}, {e['st']} as st_{k}, {e['rc']} as rc_{k}, {e['code']} as c_{k}"
@@ -299,12 +300,10 @@ def _rows_view(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[st
         shift += math.ceil(math.log2(n + 1)) if n else 0
     a_key = " + ".join(f"(c_{k} << {shifts[k]})" for k in UNSUR_KEYS) if packed else "cast(null as bigint)"
     s_cols = ", ".join(f"s_{k}" for k in UNSUR_KEYS)
-    con.execute(f"""
-        create or replace view _fr_q as
+    return f"""
         with a as (
-            select rowid as k, *, {inner}
-            from stg_raw__responses
-            where {_periode_filter(p, 'periode_declared')}
+            select *, {inner}
+            from {source}
         ),
         b as (
             select *,
@@ -341,12 +340,31 @@ def _rows_view(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[st
             greatest({s_cols}) as skor_max,
             {a_key} as a_key
         from c
-    """)
+    """
 
 
-def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
-    """int_response_issues, written out for the flagged rows only."""
-    con.execute("create or replace temp table _fr_flagged as select * from _fr_q where n_issue > 0")
+def _staged(p: dict[str, Any], keys: str | None = None) -> str:
+    """The staged rows with their key `k` (only those whose key is in the relation `keys`)."""
+    where = _periode_filter(p, "periode_declared") + (f" and rowid in (select k from {keys})" if keys else "")
+    return f"(select rowid as k, * from stg_raw__responses where {where})"
+
+
+def _rows_view(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+               packed: bool) -> None:
+    """`_fr_q`: per staged row, computed on read (a view: the pass is a projection of the staged
+    rows, cheaper to repeat than 10 M wide rows to write)."""
+    con.execute("create or replace view _fr_q as " + _rows_sql(con, p, exprs, packed, _staged(p)))
+
+
+def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+            packed: bool) -> None:
+    """int_response_issues, written out for the flagged rows only: their keys from a narrow pass
+    over the view, then their columns from the staged rows (the view's wide projection would be
+    computed for every row before the filter)."""
+    con.execute("create or replace temp table _fr_fk as select k from _fr_q where n_issue > 0")
+    con.execute("create or replace temp table _fr_flagged as "
+                + _rows_sql(con, p, exprs, packed, _staged(p, "_fr_fk")))
+    con.execute("drop table _fr_fk")
     parts = []
     for k in UNSUR_KEYS:
         parts.append(f"""
@@ -388,7 +406,7 @@ def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     con.execute("drop table _fr_flagged")
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection) -> None:
+def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     """`_fr_dup`: the duplicate rows among the clean ones, each with the row it repeats (the first
     of its group: file ingested first, then file name, sha256, row); then `_fr_v`, the rows with
     their fate."""
@@ -402,11 +420,9 @@ def _duplicates(con: duckdb.DuckDBPyConnection) -> None:
         ),
         cand as (
             select q.k, q.response_id, {', '.join('q.' + c for c in CONTENT_COLUMNS)}, q.submission_id, f.fd, q.row_number
-            from _fr_q as q
+            from {_staged(p, "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))")} as q
             inner join _fr_files as f
                 on f.source_code = q.source_code and f.file_sha256 = q.file_sha256 and f.file_name = q.file_name
-            where q.n_issue = 0
-              and q.k in (select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))
         ),
         firsts as (
             select k, response_id, 'submission_id' as duplicate_rule,
@@ -471,11 +487,23 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
     menit = float(p["ditandai_beruntun_menit"])
     tol = float(p["ditandai_seragam_toleransi"])
     min_resp = int(p["ditandai_seragam_min_responden"])
-    device = "source_code, periode_declared, device_id"
+    # one BIGINT per (source, periode_declared, device): the ranks of the three texts (ENUM
+    # codes), so that the windows partition on an integer
+    ranks = {}
+    for t, col in (("_fr_e_source", "source_code"), ("_fr_e_periode", "periode_declared"), ("_fr_e_device", "device_id")):
+        con.execute(f"drop type if exists {t}")
+        ranks[col] = con.execute(f"select count(distinct {col}) from stg_raw__responses").fetchall()[0][0]
+        if ranks[col]:
+            con.execute(f"create type {t} as enum (select distinct {col} from stg_raw__responses "
+                        f"where {col} is not null order by {col})")
+    if ranks["source_code"] >= 2 ** 16 or ranks["periode_declared"] >= 2 ** 16 or ranks["device_id"] >= 2 ** 32:
+        raise ValueError("too many sources, semesters or devices for the packed device key")
+    dk = ("(cast(enum_code(cast(source_code as _fr_e_source)) as bigint) << 48) "
+          "| (cast(enum_code(cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
+          "| enum_code(cast(device_id as _fr_e_device))")
     # (survey time, file name, row, response id): within a source the response id after the row
     # number is the sha256's order
-    order = ("submitted_at_wita, enum_code(cast(file_name as _fr_e_file_name)), row_number, "
-             "enum_code(cast(file_sha256 as _fr_e_file_sha256))")
+    order = "submitted_at_wita, fn, row_number, fs"
     answers = "a_key" if packed else ", ".join(f"u_{k}" for k in UNSUR_KEYS)
     pairs = " or ".join(
         minutes_between(f"lag(submitted_at_wita, {d}) over w" if d else "submitted_at_wita",
@@ -483,33 +511,40 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
         + f" <= {menit}" for d in range(n))
     out_cols = ("response_id, source_code, file_name, row_number, submission_id, periode_declared, periode, "
                 "opd_kode, device_id, submitted_at_wita")
+    con.execute("create or replace temp table _fr_hits (k bigint, kode_aturan varchar, menit double, alasan varchar)")
+    if ranks["device_id"]:
+        # the used rows with a device, narrow, with integer keys only: both windows sort them
+        con.execute(f"""
+            create or replace temp table _fr_dev as
+            select k, {dk} as dk, submitted_at_wita, {answers},
+                   enum_code(cast(file_name as _fr_e_file_name)) as fn, row_number,
+                   enum_code(cast(file_sha256 as _fr_e_file_sha256)) as fs
+            from _fr_v
+            where status = 'used' and device_id is not null and submitted_at_wita is not null
+        """)
+        con.execute(f"""
+            insert into _fr_hits
+            with dev as (
+                select k,
+                    {minutes_between(f'lag(submitted_at_wita) over (partition by dk, {answers} order by {order})',
+                                     'submitted_at_wita')} as menit_sejak_sama,
+                    coalesce({pairs}, false) as dalam_beruntun
+                from _fr_dev
+                window w as (partition by dk order by {order})
+            )
+            select k, 'ulang_perangkat', menit_sejak_sama, null from dev where menit_sejak_sama <= {ulang}
+            union all
+            select k, 'beruntun', null, null from dev where dalam_beruntun
+        """)
+        con.execute("drop table _fr_dev")
     p_cols = ",\n".join(
         f"cast(sum(case when s_{u} = {v} then 1 else 0 end) as double) / count(*) as p{v}_{u}"
         for v in range(1, 5) for u in UNSUR_KEYS)
     harapan = " + ".join("(" + " * ".join(f"p{v}_{u}" for u in UNSUR_KEYS) + ")" for v in range(1, 5))
     seragam = "jumlah_jawaban = 9 and skor_min = skor_max"
-    # each rule reads the used rows of the view `_fr_v` once, with only the columns it needs (writing
-    # the used rows out first costs more than reading the view again); the hits carry the integer
-    # key, and their lineage columns are read back once at the end
-    con.execute(f"""
-        create or replace temp table _fr_hits as
-        with dev as (
-            select k, device_id,
-                {minutes_between(f'lag(submitted_at_wita) over (partition by {device}, {answers} order by {order})',
-                                 'submitted_at_wita')} as menit_sejak_sama,
-                coalesce({pairs}, false) as dalam_beruntun
-            from _fr_v
-            where status = 'used' and device_id is not null and submitted_at_wita is not null
-            window w as (partition by {device} order by {order})
-        )
-        select k, 'ulang_perangkat' as kode_aturan,
-               'sama persis dengan kiriman sebelumnya dari perangkat ' || device_id || ' '
-                   || {text_1_decimal('menit_sejak_sama')} || ' menit sebelumnya (batas {ulang} menit)' as alasan
-        from dev where menit_sejak_sama <= {ulang}
-        union all
-        select k, 'beruntun', 'bagian dari {n} kiriman atau lebih dari perangkat ' || device_id || ' dalam {menit} menit'
-        from dev where dalam_beruntun
-    """)
+    # straight-lining: the units read the used rows of the view once, and the hits read them again
+    # only when some unit is judged; every hit carries the integer key, and the lineage columns
+    # and reasons are read back once at the end
     con.execute(f"""
         create or replace temp table _fr_unit as
         with unit as (
@@ -531,7 +566,7 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
     if con.execute("select count(*) from _fr_unit").fetchall()[0][0]:
         con.execute(f"""
             insert into _fr_hits
-            select u.k, 'seragam',
+            select u.k, 'seragam', null,
                    'sembilan jawaban sama; di ' || u.opd_kode || ' ' || {text_1_decimal('100 * t.tingkat_unit')}
                        || ' % dari ' || cast(t.jumlah as varchar) || ' respons seragam (batas bawah selang 95 %: '
                        || {text_1_decimal('100 * t.tingkat_unit_bawah')}
@@ -544,7 +579,14 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
     con.execute("drop table _fr_unit")
     con.execute(f"""
         create or replace table int_respons_ditandai as
-        select {', '.join('u.' + c.strip() for c in out_cols.split(','))}, h.kode_aturan, h.alasan
+        select {', '.join('u.' + c.strip() for c in out_cols.split(','))}, h.kode_aturan,
+               case h.kode_aturan
+                   when 'ulang_perangkat' then 'sama persis dengan kiriman sebelumnya dari perangkat ' || u.device_id
+                       || ' ' || {text_1_decimal('h.menit')} || ' menit sebelumnya (batas {ulang} menit)'
+                   when 'beruntun' then 'bagian dari {n} kiriman atau lebih dari perangkat ' || u.device_id
+                       || ' dalam {menit} menit'
+                   else h.alasan
+               end as alasan
         from _fr_hits as h
         inner join _fr_v as u on u.k = h.k
     """)
@@ -586,8 +628,8 @@ def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, f
     exprs, packed = _lookups(con)
     _file_types(con, p)
     _rows_view(con, p, exprs, packed)
-    _issues(con, p)
-    _duplicates(con)
+    _issues(con, p, exprs, packed)
+    _duplicates(con, p)
     _status_views(con)
     t1 = time.perf_counter()
     _trust(con, p, packed)
