@@ -12,7 +12,7 @@ the same names (tests/test_fair_rows.py compares every one with EXCEPT ALL both 
   int_answer_counts      table  per source x periode_declared x unsur x raw answer: count
   int_answer_values      table  every distinct raw answer of a periode_declared, classified
   int_answers            view   one row per response x unsur (as the pipeline's view; nothing
-                                here reads it: the quarantine is computed from the flags below)
+                                here reads it: the quarantine is computed from per-row flags)
   int_answer_summary     view   one row per response: nine scores, valid/missing/invalid counts
   int_response_issues    table  one row per problem of a raw row (quarantine reasons)
   int_responses_status   view   every staged row once with its fate (used/quarantined/duplicate)
@@ -20,27 +20,38 @@ the same names (tests/test_fair_rows.py compares every one with EXCEPT ALL both 
   int_skor_responden     view   one row per used response: marks, dihitung, its own score
   int_responses_used     view   the responses that count (policy kebijakan_ditandai applied)
 
-Internal, kept for the marts module to join on integers if it likes: `_fr_s` (one wide row per
-staged row: every column of int_responses_status and int_answer_summary, plus the integer key
-`k` = stg_raw__responses.rowid) and `_fr_tanda` (k, jumlah_aturan of the marked rows). The views
-above read `_fr_s`; they cost nothing until read. Not produced: the aggregates (int_skor_layanan_unsur,
-int_ikm_*, int_nrr_*, int_opd, int_populasi, int_mutu_kategori, int_unsur_bobot) and the marts:
-fair_marts.py.
+Every column of the pipeline's models is there (none dropped), with the same types.
+
+Internal, for the marts module to use if it likes: the view `_fr_v` (one row per staged row: all
+of stg_raw__responses, every column of int_responses_status and int_answer_summary, and the
+integer key `k` = stg_raw__responses.rowid), the tables `_fr_dup` (k, duplicate_rule,
+duplicate_of of the duplicate rows), `_fr_tanda` (k, jumlah_aturan of the marked rows),
+`_fr_val` (each (unsur, raw answer) classified once), `_fr_files`, and ENUM types `_fr_e_*`.
+Not produced: the aggregates (int_skor_layanan_unsur, int_ikm_*, int_nrr_*, int_opd,
+int_populasi, int_mutu_kategori, int_unsur_bobot) and the marts: fair_marts.py.
 
 How it differs from the dbt models (same output, less work):
-- the answers are classified once per (unsur, distinct raw text), not per periode;
-- ONE pass over the staged rows (`_fr_s`) looks up the nine answers in that small table and
-  computes, per row, the scores, the counts, the number of problems and the first reason code
-  (the reasons sort as they are checked), the integer file orders the rules sort by, the nine raw
-  answers packed into one BIGINT (7 bits or so an unsur, the repeat rule's key) and one hash that
-  picks the duplicate candidates of both duplicate rules;
-- the problems themselves (int_response_issues) are written out only for the flagged rows;
-- duplicates: one hash aggregation over the clean rows, the exact comparison on the candidates
-  only, and an UPDATE of the few duplicate rows in `_fr_s` (no second copy of 10 M rows);
-- the burst rule is one window pass over lag/lead pairs (row i is in a burst when for some d in
-  0..k-1 the submission d before it and the one k-1-d after it are at most `beruntun_menit`
-  apart), instead of a window over a window; the order (survey time, file name, row, response id)
-  is kept exactly with integer file ranks.
+- nothing with one row per staged row is written: measured at 1 M rows, writing the wide
+  per-row table (what dbt does with int_answer_summary and int_responses_status) cost ~25 times
+  the CPU of computing it, so the per-row results are a view (`_fr_v`) that every reader
+  recomputes: a plain projection of the staged rows plus a join of the few duplicates;
+- the answers are classified once per (unsur, distinct raw text) (`_fr_val`), and a row reads
+  its nine scores, statuses and reasons by a cast of the raw text to an ENUM of those texts
+  (a hash lookup) and an index into constant lists: no join, no unpivot;
+- per row, inline: the counts, the number of problems and the first reason code (the reasons
+  are checked in the order they sort), the nine raw answers packed into one BIGINT (the repeat
+  rule's partition key; the partition by the nine texts when they need more than 63 bits);
+- the problems themselves (int_response_issues) are written out for the flagged rows only;
+- duplicates: one hash (submission id, or the whole content) aggregated over the clean rows, the
+  exact comparison on the candidates only;
+- the device rules sort a narrow copy of the used rows with a device, keyed by integers only:
+  (source, periode_declared, device) packed into one BIGINT of ENUM codes, the order (survey
+  time, file name, row, response id) kept exactly with the ranks of the file name and sha256
+  (ENUM codes). The burst rule is one window pass over lag/lead pairs (row i is in a burst when
+  for some d in 0..k-1 the submission d before it and the one k-1-d after it are at most
+  `beruntun_menit` apart), instead of a window over a window;
+- the straight-lining rule reads the used rows once for the units, and again only when some
+  unit is judged too uniform.
 """
 
 from __future__ import annotations
@@ -225,48 +236,74 @@ def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
     return sum(math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0 for k in UNSUR_KEYS)
 
 
-def _rows_table(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> None:
-    """`_fr_s`: the one pass over the staged rows."""
-    max_code = dict(con.execute("select unsur, max(code) from _fr_val group by unsur").fetchall())
-    shifts, shift = {}, 0
+def _lookups(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, dict[str, str]], bool]:
+    """Per unsur, the raw answers as an ENUM type and the expressions that read a row's score,
+    status, reason and code from it: a cast to the ENUM (a hash lookup) and an index into constant
+    lists, no join, so the row pass stays a plain projection of the staged rows. Returns them and
+    whether the nine codes fit one BIGINT (the repeat rule's key)."""
+    exprs: dict[str, dict[str, str]] = {}
+    bits = 0
     for k in UNSUR_KEYS:
-        shifts[k] = shift
-        shift += math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0
-    joins = "\n".join(
-        f"left join (select raw_value, score, st, rc, code from _fr_val where unsur = '{k}') as v_{k} "
-        f"on v_{k}.raw_value = r.u_{k}" for k in UNSUR_KEYS)
-    inner_cols = ",\n".join(
-        f"v_{k}.score as s_{k}, case when r.u_{k} is null then 2 else v_{k}.st end as st_{k}, "
-        f"v_{k}.rc as rc_{k}, coalesce(v_{k}.code, 0) as c_{k}" for k in UNSUR_KEYS)
-    count = lambda cond: " + ".join(f"case when {cond.format(k=k)} then 1 else 0 end" for k in UNSUR_KEYS)  # noqa: E731
-    any_rc = lambda n: " or ".join(f"rc_{k} = {n}" for k in UNSUR_KEYS)  # noqa: E731
-    nf = " + ".join(f"case when {is_formula(c)} then 1 else 0 end" for c, _ in FORMULA_FIELDS)
-    if packed:
-        a_key = " + ".join(f"(c_{k} << {shifts[k]})" for k in UNSUR_KEYS)
-    else:  # more distinct answers than 63 bits hold: the repeat rule partitions by the texts
-        a_key = "cast(null as bigint)"
-    s_cols = ", ".join(f"s_{k}" for k in UNSUR_KEYS)
-    u_cols = ", ".join(f"u_{k}" for k in UNSUR_KEYS)
-    content = ", ".join(CONTENT_COLUMNS)
+        vals = con.execute(f"select raw_value, score, st, rc from _fr_val where unsur = '{k}' order by code").fetchall()
+        if len({v[0] for v in vals}) != len(vals):
+            raise ValueError(f"answer_labels: two labels of unsur {k} normalise alike; the fair reference "
+                             "assumes one classification per raw answer")
+        con.execute(f"drop type if exists _fr_e_{k}")
+        if not vals:
+            exprs[k] = {"score": "cast(null as integer)", "st": f"case when u_{k} is null then 2 end",
+                        "rc": "cast(null as integer)", "code": "0"}
+            continue
+        con.execute(f"create type _fr_e_{k} as enum (select raw_value from _fr_val where unsur = '{k}' order by code)")
+        i = f"(enum_code(try_cast(u_{k} as _fr_e_{k})) + 1)"
+        lst = lambda xs: "[" + ", ".join("null" if x is None else str(x) for x in xs) + "]"  # noqa: E731
+        exprs[k] = {
+            "score": f"cast({lst([v[1] for v in vals])}[{i}] as integer)",
+            "st": f"case when u_{k} is null then 2 else {lst([v[2] for v in vals])}[{i}] end",
+            "rc": f"{lst([v[3] for v in vals])}[{i}]",
+            "code": f"coalesce(cast({i} as bigint), 0)",
+        }
+        bits += math.ceil(math.log2(len(vals) + 1))
+    return exprs, bits <= 63
+
+
+def _file_types(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
+    """The staged files: `_fr_files` (their order for the duplicates: ingested first, then file
+    name, then sha256) and ENUM types of the file names and sha256s, so that a row's file ranks in
+    the trust rules' order (file name, row, response id) are casts, not joins."""
     con.execute(f"""
         create or replace table _fr_files as
         select source_code, file_sha256, file_name,
-               dense_rank() over (order by file_ingested_at, file_name, file_sha256) as fd,
-               dense_rank() over (order by file_name) as fn,
-               dense_rank() over (order by left(file_sha256, 16)) as fs
+               dense_rank() over (order by file_ingested_at, file_name, file_sha256) as fd
         from (select distinct source_code, file_sha256, file_name, file_ingested_at from stg_raw__responses
               where {_periode_filter(p, 'periode_declared')})
     """)
-    con.execute(f"""
-        create or replace table _fr_s as
+    for t, col in (("_fr_e_file_name", "file_name"), ("_fr_e_file_sha256", "file_sha256")):
+        con.execute(f"drop type if exists {t}")
+        con.execute(f"create type {t} as enum (select distinct {col} from _fr_files order by {col})")
+
+
+def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+              packed: bool, source: str) -> str:
+    """Per staged row of `source` (a relation of stg_raw__responses' columns and the row key `k`),
+    everything int_responses_status and int_answer_summary hold but the duplicates."""
+    m = int(p["min_answered_unsur"])
+    inner = ",\n".join(
+        f"{e['score']} as s_{k}, {e['st']} as st_{k}, {e['rc']} as rc_{k}, {e['code']} as c_{k}"
+        for k, e in exprs.items())
+    count = lambda cond: " + ".join(f"case when {cond.format(k=k)} then 1 else 0 end" for k in UNSUR_KEYS)  # noqa: E731
+    any_rc = lambda n: " or ".join(f"rc_{k} = {n}" for k in UNSUR_KEYS)  # noqa: E731
+    nf = " + ".join(f"case when {is_formula(c)} then 1 else 0 end" for c, _ in FORMULA_FIELDS)
+    shifts, shift = {}, 0
+    for k in UNSUR_KEYS:
+        shifts[k] = shift
+        n = con.execute(f"select count(*) from _fr_val where unsur = '{k}'").fetchall()[0][0]
+        shift += math.ceil(math.log2(n + 1)) if n else 0
+    a_key = " + ".join(f"(c_{k} << {shifts[k]})" for k in UNSUR_KEYS) if packed else "cast(null as bigint)"
+    s_cols = ", ".join(f"s_{k}" for k in UNSUR_KEYS)
+    return f"""
         with a as (
-            select r.rowid as k, r.*, f.fd, f.fn, f.fs,
-                {inner_cols}
-            from stg_raw__responses as r
-            inner join _fr_files as f
-                on f.source_code = r.source_code and f.file_sha256 = r.file_sha256 and f.file_name = r.file_name
-            {joins}
-            where {_periode_filter(p, 'r.periode_declared')}
+            select *, {inner}
+            from {source}
         ),
         b as (
             select *,
@@ -282,12 +319,10 @@ def _rows_table(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool)
             select *,
                 jumlah_tidak_valid + n_formula + cast(date_issue as integer) + cast(jenis_layanan is null as integer)
                     + cast(opd_kode is null as integer) + cast(periode_issue as integer)
-                    + cast(jumlah_jawaban < {int(p['min_answered_unsur'])} as integer) as n_issue
+                    + cast(jumlah_jawaban < {m} as integer) as n_issue
             from b
         )
-        select
-            k, response_id, source_code, file_name, file_sha256, periode_declared, row_number,
-            case when n_issue > 0 then 'quarantined' else 'used' end as status,
+        select *,
             cast(n_issue as bigint) as issue_count,
             case
                 when n_issue = 0 then null
@@ -296,38 +331,40 @@ def _rows_table(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool)
                 when opd_kode is null then 'missing_opd'
                 when periode_issue then 'periode_mismatch'
                 when {any_rc(2)} then 'score_out_of_range'
-                when jumlah_jawaban < {int(p['min_answered_unsur'])} then 'too_few_answers'
+                when jumlah_jawaban < {m} then 'too_few_answers'
                 when {any_rc(3)} then 'unknown_label'
                 else 'unparseable_date'
             end as first_reason_code,
-            cast(null as varchar) as duplicate_rule,
-            cast(null as varchar) as duplicate_of,
-            periode, opd_kode, jenis_layanan, submission_id, device_id, submitted_at_wita,
-            jenis_kelamin, usia_kelompok, pendidikan, pekerjaan,
-            {u_cols}, {s_cols},
-            jumlah_jawaban,
             cast({' + '.join(f'coalesce(s_{k}, 0)' for k in UNSUR_KEYS)} as integer) as jumlah_skor,
             least({s_cols}) as skor_min,
             greatest({s_cols}) as skor_max,
-            jumlah_tidak_menjawab, jumlah_tidak_valid,
-            fd, fn, fs,
-            {a_key} as a_key,
-            -- picks the duplicate candidates of both rules (the exact comparison follows)
-            case when n_issue > 0 then null
-                 when submission_id is not null then hash(0, source_code, periode_declared, submission_id)
-                 else hash(1, {content}) end as dup_hash
+            {a_key} as a_key
         from c
-    """)
+    """
 
 
-def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
-    """int_response_issues, written out for the flagged rows only."""
-    con.execute("""
-        create or replace temp table _fr_flagged as
-        select r.*, s.jumlah_jawaban
-        from stg_raw__responses as r
-        inner join (select k, jumlah_jawaban from _fr_s where issue_count > 0) as s on s.k = r.rowid
-    """)
+def _staged(p: dict[str, Any], keys: str | None = None) -> str:
+    """The staged rows with their key `k` (only those whose key is in the relation `keys`)."""
+    where = _periode_filter(p, "periode_declared") + (f" and rowid in (select k from {keys})" if keys else "")
+    return f"(select rowid as k, * from stg_raw__responses where {where})"
+
+
+def _rows_view(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+               packed: bool) -> None:
+    """`_fr_q`: per staged row, computed on read (a view: the pass is a projection of the staged
+    rows, cheaper to repeat than 10 M wide rows to write)."""
+    con.execute("create or replace view _fr_q as " + _rows_sql(con, p, exprs, packed, _staged(p)))
+
+
+def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str, dict[str, str]],
+            packed: bool) -> None:
+    """int_response_issues, written out for the flagged rows only: their keys from a narrow pass
+    over the view, then their columns from the staged rows (the view's wide projection would be
+    computed for every row before the filter)."""
+    con.execute("create or replace temp table _fr_fk as select k from _fr_q where n_issue > 0")
+    con.execute("create or replace temp table _fr_flagged as "
+                + _rows_sql(con, p, exprs, packed, _staged(p, "_fr_fk")))
+    con.execute("drop table _fr_fk")
     parts = []
     for k in UNSUR_KEYS:
         parts.append(f"""
@@ -369,42 +406,44 @@ def _issues(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     con.execute("drop table _fr_flagged")
 
 
-def _duplicates(con: duckdb.DuckDBPyConnection) -> None:
-    """Duplicates among the clean rows; the first of a group (file ingested first, then file
-    name, sha256, row) is used, the others are marked in `_fr_s`."""
+def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
+    """`_fr_dup`: the duplicate rows among the clean ones, each with the row it repeats (the first
+    of its group: file ingested first, then file name, sha256, row); then `_fr_v`, the rows with
+    their fate."""
+    content = ", ".join(CONTENT_COLUMNS)
+    dup_hash = (f"case when submission_id is not null then hash(0, source_code, periode_declared, submission_id) "
+                f"else hash(1, {content}) end")
     con.execute(f"""
-        create or replace temp table _fr_dup as
-        with cand as (
-            select k, response_id, source_code, periode_declared, submission_id, fd, row_number
-            from _fr_s
-            where dup_hash in (select dup_hash from _fr_s where dup_hash is not null
-                               group by dup_hash having count(*) > 1)
+        create or replace table _fr_dup as
+        with h as (
+            select k, {dup_hash} as dup_hash from _fr_q where n_issue = 0
         ),
-        by_sid as (
-            select k, 'submission_id' as duplicate_rule,
+        cand as (
+            select q.k, q.response_id, {', '.join('q.' + c for c in CONTENT_COLUMNS)}, q.submission_id, f.fd, q.row_number
+            from {_staged(p, "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))")} as q
+            inner join _fr_files as f
+                on f.source_code = q.source_code and f.file_sha256 = q.file_sha256 and f.file_name = q.file_name
+        ),
+        firsts as (
+            select k, response_id, 'submission_id' as duplicate_rule,
                    first_value(response_id) over (partition by source_code, periode_declared, submission_id
-                                                  order by fd, row_number) as first_id
+                                                  order by fd, row_number) as duplicate_of
             from cand where submission_id is not null
-        ),
-        content as (
-            select c.k, c.response_id, c.fd, c.row_number, {', '.join('r.' + c for c in CONTENT_COLUMNS)}
-            from (select * from cand where submission_id is null) as c
-            inner join stg_raw__responses as r on r.rowid = c.k
-        ),
-        by_content as (
-            select k, 'content' as duplicate_rule,
-                   first_value(response_id) over (partition by {', '.join(CONTENT_COLUMNS)}
-                                                  order by fd, row_number) as first_id
-            from content
+            union all
+            select k, response_id, 'content',
+                   first_value(response_id) over (partition by {content} order by fd, row_number)
+            from cand where submission_id is null
         )
-        select * from by_sid union all select * from by_content
+        select k, duplicate_rule, duplicate_of from firsts where duplicate_of <> response_id
     """)
     con.execute("""
-        update _fr_s set status = 'duplicate', duplicate_rule = d.duplicate_rule, duplicate_of = d.first_id
-        from _fr_dup as d
-        where _fr_s.k = d.k and d.first_id <> _fr_s.response_id
+        create or replace view _fr_v as
+        select q.*,
+               case when q.n_issue > 0 then 'quarantined' when d.k is not null then 'duplicate' else 'used' end as status,
+               d.duplicate_rule, d.duplicate_of
+        from _fr_q as q
+        left join _fr_dup as d on d.k = q.k
     """)
-    con.execute("drop table _fr_dup")
 
 
 def _status_views(con: duckdb.DuckDBPyConnection) -> None:
@@ -416,13 +455,13 @@ def _status_views(con: duckdb.DuckDBPyConnection) -> None:
                first_reason_code, duplicate_rule, duplicate_of, periode, opd_kode, jenis_layanan, submission_id,
                device_id, submitted_at_wita, jenis_kelamin, usia_kelompok, pendidikan, pekerjaan,
                {u_cols}, {s_cols}, jumlah_jawaban, jumlah_skor, skor_min, skor_max
-        from _fr_s
+        from _fr_v
     """)
     con.execute(f"""
         create or replace view int_answer_summary as
         select response_id, periode_declared, {s_cols}, jumlah_jawaban, jumlah_tidak_menjawab, jumlah_tidak_valid,
                skor_min, skor_max, jumlah_skor
-        from _fr_s
+        from _fr_q
     """)
     cases = " ".join(f"when '{k}' then r.u_{k}" for k in UNSUR_KEYS)
     con.execute(f"""
@@ -448,75 +487,111 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
     menit = float(p["ditandai_beruntun_menit"])
     tol = float(p["ditandai_seragam_toleransi"])
     min_resp = int(p["ditandai_seragam_min_responden"])
-    device = "source_code, periode_declared, device_id"
+    # one BIGINT per (source, periode_declared, device): the ranks of the three texts (ENUM
+    # codes), so that the windows partition on an integer
+    ranks = {}
+    for t, col in (("_fr_e_source", "source_code"), ("_fr_e_periode", "periode_declared"), ("_fr_e_device", "device_id")):
+        con.execute(f"drop type if exists {t}")
+        ranks[col] = con.execute(f"select count(distinct {col}) from stg_raw__responses").fetchall()[0][0]
+        if ranks[col]:
+            con.execute(f"create type {t} as enum (select distinct {col} from stg_raw__responses "
+                        f"where {col} is not null order by {col})")
+    if ranks["source_code"] >= 2 ** 16 or ranks["periode_declared"] >= 2 ** 16 or ranks["device_id"] >= 2 ** 32:
+        raise ValueError("too many sources, semesters or devices for the packed device key")
+    dk = ("(cast(enum_code(cast(source_code as _fr_e_source)) as bigint) << 48) "
+          "| (cast(enum_code(cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
+          "| enum_code(cast(device_id as _fr_e_device))")
+    # (survey time, file name, row, response id): within a source the response id after the row
+    # number is the sha256's order
     order = "submitted_at_wita, fn, row_number, fs"
     answers = "a_key" if packed else ", ".join(f"u_{k}" for k in UNSUR_KEYS)
     pairs = " or ".join(
-        f"{minutes_between(f'lag(submitted_at_wita, {d}) over w' if d else 'submitted_at_wita', f'lead(submitted_at_wita, {n - 1 - d}) over w' if n - 1 - d else 'submitted_at_wita')} <= {menit}"
-        for d in range(n))
-    con.execute(f"""
-        create or replace temp table _fr_dev as
-        select k, device_id, submitted_at_wita,
-            {minutes_between(f'lag(submitted_at_wita) over (partition by {device}, {answers} order by {order})',
-                             'submitted_at_wita')} as menit_sejak_sama,
-            coalesce({pairs}, false) as dalam_beruntun
-        from _fr_s
-        where status = 'used' and device_id is not null and submitted_at_wita is not null
-        window w as (partition by {device} order by {order})
-    """)
+        minutes_between(f"lag(submitted_at_wita, {d}) over w" if d else "submitted_at_wita",
+                        f"lead(submitted_at_wita, {n - 1 - d}) over w" if n - 1 - d else "submitted_at_wita")
+        + f" <= {menit}" for d in range(n))
+    out_cols = ("response_id, source_code, file_name, row_number, submission_id, periode_declared, periode, "
+                "opd_kode, device_id, submitted_at_wita")
+    con.execute("create or replace temp table _fr_hits (k bigint, kode_aturan varchar, menit double, alasan varchar)")
+    if ranks["device_id"]:
+        # the used rows with a device, narrow, with integer keys only: both windows sort them
+        con.execute(f"""
+            create or replace temp table _fr_dev as
+            select k, {dk} as dk, submitted_at_wita, {answers},
+                   enum_code(cast(file_name as _fr_e_file_name)) as fn, row_number,
+                   enum_code(cast(file_sha256 as _fr_e_file_sha256)) as fs
+            from _fr_v
+            where status = 'used' and device_id is not null and submitted_at_wita is not null
+        """)
+        con.execute(f"""
+            insert into _fr_hits
+            with dev as (
+                select k,
+                    {minutes_between(f'lag(submitted_at_wita) over (partition by dk, {answers} order by {order})',
+                                     'submitted_at_wita')} as menit_sejak_sama,
+                    coalesce({pairs}, false) as dalam_beruntun
+                from _fr_dev
+                window w as (partition by dk order by {order})
+            )
+            select k, 'ulang_perangkat', menit_sejak_sama, null from dev where menit_sejak_sama <= {ulang}
+            union all
+            select k, 'beruntun', null, null from dev where dalam_beruntun
+        """)
+        con.execute("drop table _fr_dev")
     p_cols = ",\n".join(
         f"cast(sum(case when s_{u} = {v} then 1 else 0 end) as double) / count(*) as p{v}_{u}"
         for v in range(1, 5) for u in UNSUR_KEYS)
     harapan = " + ".join("(" + " * ".join(f"p{v}_{u}" for u in UNSUR_KEYS) + ")" for v in range(1, 5))
     seragam = "jumlah_jawaban = 9 and skor_min = skor_max"
+    # straight-lining: the units read the used rows of the view once, and the hits read them again
+    # only when some unit is judged; every hit carries the integer key, and the lineage columns
+    # and reasons are read back once at the end
     con.execute(f"""
-        create or replace temp table _fr_hits as
+        create or replace temp table _fr_unit as
         with unit as (
             select periode_declared, opd_kode, count(*) as jumlah,
                    sum(case when {seragam} then 1 else 0 end) as jumlah_seragam,
                    {p_cols}
-            from _fr_s where status = 'used'
+            from _fr_v where status = 'used'
             group by periode_declared, opd_kode
-        ),
-        t as (
-            select periode_declared, opd_kode, jumlah,
-                   cast(jumlah_seragam as double) / jumlah as tingkat_unit,
-                   cast(jumlah_seragam as double) / jumlah
-                       - 1.96 * sqrt(cast(jumlah_seragam as double) / jumlah
-                                     * (1 - cast(jumlah_seragam as double) / jumlah) / jumlah) as tingkat_unit_bawah,
-                   {harapan} as tingkat_harapan
-            from unit
         )
-        select k, 'ulang_perangkat' as kode_aturan,
-               'sama persis dengan kiriman sebelumnya dari perangkat ' || device_id || ' '
-                   || {text_1_decimal('menit_sejak_sama')} || ' menit sebelumnya (batas {ulang} menit)' as alasan
-        from _fr_dev where menit_sejak_sama <= {ulang}
-        union all
-        select k, 'beruntun',
-               'bagian dari {n} kiriman atau lebih dari perangkat ' || device_id || ' dalam {menit} menit'
-        from _fr_dev where dalam_beruntun
-        union all
-        select u.k, 'seragam',
-               'sembilan jawaban sama; di ' || u.opd_kode || ' ' || {text_1_decimal('100 * t.tingkat_unit')}
-                   || ' % dari ' || cast(t.jumlah as varchar) || ' respons seragam (batas bawah selang 95 %: '
-                   || {text_1_decimal('100 * t.tingkat_unit_bawah')}
-                   || ' %), sedangkan jawaban per unsur di unit itu sendiri memperkirakan '
-                   || {text_1_decimal('100 * t.tingkat_harapan')} || ' % (toleransi {round(tol * 100, 1)} poin)'
-        from _fr_s as u
-        inner join t on u.periode_declared = t.periode_declared and u.opd_kode = t.opd_kode
-        where u.status = 'used' and {seragam.replace('jumlah_jawaban', 'u.jumlah_jawaban').replace('skor_m', 'u.skor_m')}
-          and t.jumlah >= {min_resp} and t.tingkat_unit_bawah > t.tingkat_harapan + {tol}
+        select periode_declared, opd_kode, jumlah,
+               cast(jumlah_seragam as double) / jumlah as tingkat_unit,
+               cast(jumlah_seragam as double) / jumlah
+                   - 1.96 * sqrt(cast(jumlah_seragam as double) / jumlah
+                                 * (1 - cast(jumlah_seragam as double) / jumlah) / jumlah) as tingkat_unit_bawah,
+               {harapan} as tingkat_harapan
+        from unit
     """)
-    con.execute("""
+    con.execute(f"delete from _fr_unit where not (jumlah >= {min_resp} and tingkat_unit_bawah > tingkat_harapan + {tol})")
+    if con.execute("select count(*) from _fr_unit").fetchall()[0][0]:
+        con.execute(f"""
+            insert into _fr_hits
+            select u.k, 'seragam', null,
+                   'sembilan jawaban sama; di ' || u.opd_kode || ' ' || {text_1_decimal('100 * t.tingkat_unit')}
+                       || ' % dari ' || cast(t.jumlah as varchar) || ' respons seragam (batas bawah selang 95 %: '
+                       || {text_1_decimal('100 * t.tingkat_unit_bawah')}
+                       || ' %), sedangkan jawaban per unsur di unit itu sendiri memperkirakan '
+                       || {text_1_decimal('100 * t.tingkat_harapan')} || ' % (toleransi {round(tol * 100, 1)} poin)'
+            from _fr_v as u
+            inner join _fr_unit as t on u.periode_declared = t.periode_declared and u.opd_kode = t.opd_kode
+            where u.status = 'used' and u.jumlah_jawaban = 9 and u.skor_min = u.skor_max
+        """)
+    con.execute("drop table _fr_unit")
+    con.execute(f"""
         create or replace table int_respons_ditandai as
-        select u.response_id, u.source_code, u.file_name, u.row_number, u.submission_id, u.periode_declared,
-               u.periode, u.opd_kode, u.device_id, u.submitted_at_wita, h.kode_aturan, h.alasan
+        select {', '.join('u.' + c.strip() for c in out_cols.split(','))}, h.kode_aturan,
+               case h.kode_aturan
+                   when 'ulang_perangkat' then 'sama persis dengan kiriman sebelumnya dari perangkat ' || u.device_id
+                       || ' ' || {text_1_decimal('h.menit')} || ' menit sebelumnya (batas {ulang} menit)'
+                   when 'beruntun' then 'bagian dari {n} kiriman atau lebih dari perangkat ' || u.device_id
+                       || ' dalam {menit} menit'
+                   else h.alasan
+               end as alasan
         from _fr_hits as h
-        inner join _fr_s as u on u.k = h.k
+        inner join _fr_v as u on u.k = h.k
     """)
     con.execute("create or replace table _fr_tanda as select k, count(*) as jumlah_aturan from _fr_hits group by k")
     con.execute("drop table _fr_hits")
-    con.execute("drop table _fr_dev")
     hitung = p["kebijakan_ditandai"] == "hitung"
     s_cols = ", ".join(f"u.s_{k}" for k in UNSUR_KEYS)
     con.execute(f"""
@@ -529,7 +604,7 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
                cast(u.jumlah_jawaban as bigint) as jumlah_jawaban,
                cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) as skor_rata,
                cast(u.jumlah_skor as double) / nullif(u.jumlah_jawaban, 0) * 25 as nilai_responden
-        from _fr_s as u
+        from _fr_v as u
         left join _fr_tanda as d on u.k = d.k
         where u.status = 'used'
     """)
@@ -537,7 +612,7 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
         create or replace view int_responses_used as
         select u.response_id, u.source_code, u.periode_declared, u.periode, u.opd_kode, u.jenis_layanan,
                u.submitted_at_wita, u.jenis_kelamin, u.usia_kelompok, u.pendidikan, u.pekerjaan, {s_cols}
-        from _fr_s as u
+        from _fr_v as u
         where u.status = 'used'
           {'' if hitung else 'and u.k not in (select k from _fr_tanda)'}
     """)
@@ -549,11 +624,12 @@ def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, f
     p = _params(params)
     con.execute("set preserve_insertion_order = false")
     t0 = time.perf_counter()
-    bits = _answer_tables(con, p)
-    packed = bits <= 63
-    _rows_table(con, p, packed)
-    _issues(con, p)
-    _duplicates(con)
+    _answer_tables(con, p)
+    exprs, packed = _lookups(con)
+    _file_types(con, p)
+    _rows_view(con, p, exprs, packed)
+    _issues(con, p, exprs, packed)
+    _duplicates(con, p)
     _status_views(con)
     t1 = time.perf_counter()
     _trust(con, p, packed)
