@@ -293,6 +293,11 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
     count = lambda cond: " + ".join(f"case when {cond.format(k=k)} then 1 else 0 end" for k in UNSUR_KEYS)  # noqa: E731
     any_rc = lambda n: " or ".join(f"rc_{k} = {n}" for k in UNSUR_KEYS)  # noqa: E731
     nf = " + ".join(f"case when {is_formula(c)} then 1 else 0 end" for c, _ in FORMULA_FIELDS)
+    files = p["_formula_files"]
+    if files:
+        nf = f"case when file_sha256 in ({', '.join(_lit(f) for f in files)}) then {nf} else 0 end"
+    else:  # no Excel formula anywhere (the usual case): nothing to check per row
+        nf = "0"
     shifts, shift = {}, 0
     for k in UNSUR_KEYS:
         shifts[k] = shift
@@ -311,7 +316,7 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
                 cast({count('st_{k} = 2')} as integer) as jumlah_tidak_menjawab,
                 cast({count('st_{k} = 3')} as integer) as jumlah_tidak_valid,
                 {nf} as n_formula,
-                submitted_at_wita is null and not {is_formula('submitted_at')} as date_issue,
+                submitted_at_wita is null and not {is_formula('submitted_at') if files else 'false'} as date_issue,
                 periode is not null and (periode_declared is null or periode <> periode_declared) as periode_issue
             from a
         ),
@@ -341,6 +346,20 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
             {a_key} as a_key
         from c
     """
+
+
+def _formula_files(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> list[str]:
+    """The files (sha256) with an Excel formula mark in any checked column. One range filter per
+    column, which DuckDB checks against each row group's min/max first: '#' sorts before every
+    digit and letter, so a column without the mark is skipped by its statistics instead of being
+    read again by every pass over the rows."""
+    found: set[str] = set()
+    upper = FORMULA_MARK[:-1] + chr(ord(FORMULA_MARK[-1]) + 1)
+    for column, _ in FORMULA_FIELDS:  # (in the answers the mark is one of the classified texts)
+        found |= {r[0] for r in con.execute(
+            f"select distinct file_sha256 from stg_raw__responses where {column} >= '{FORMULA_MARK}' "
+            f"and {column} < '{upper}' and {_periode_filter(p, 'periode_declared')}").fetchall()}
+    return sorted(found)
 
 
 def _staged(p: dict[str, Any], keys: str | None = None) -> str:
@@ -624,6 +643,7 @@ def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, f
     p = _params(params)
     con.execute("set preserve_insertion_order = false")
     t0 = time.perf_counter()
+    p["_formula_files"] = _formula_files(con, p)
     _answer_tables(con, p)
     exprs, packed = _lookups(con)
     _file_types(con, p)
