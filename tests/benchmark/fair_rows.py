@@ -517,9 +517,9 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
                         f"where {col} is not null order by {col})")
     if ranks["source_code"] >= 2 ** 16 or ranks["periode_declared"] >= 2 ** 16 or ranks["device_id"] >= 2 ** 32:
         raise ValueError("too many sources, semesters or devices for the packed device key")
-    dk = ("(cast(enum_code(cast(source_code as _fr_e_source)) as bigint) << 48) "
-          "| (cast(enum_code(cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
-          "| enum_code(cast(device_id as _fr_e_device))")
+    dk = ("(cast(enum_code(try_cast(source_code as _fr_e_source)) as bigint) << 48) "
+          "| (cast(enum_code(try_cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
+          "| enum_code(try_cast(device_id as _fr_e_device))")
     # (survey time, file name, row, response id): within a source the response id after the row
     # number is the sha256's order
     order = "submitted_at_wita, fn, row_number, fs"
@@ -536,8 +536,8 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
         con.execute(f"""
             create or replace temp table _fr_dev as
             select k, {dk} as dk, submitted_at_wita, {answers},
-                   enum_code(cast(file_name as _fr_e_file_name)) as fn, row_number,
-                   enum_code(cast(file_sha256 as _fr_e_file_sha256)) as fs
+                   enum_code(try_cast(file_name as _fr_e_file_name)) as fn, row_number,
+                   enum_code(try_cast(file_sha256 as _fr_e_file_sha256)) as fs
             from _fr_v
             where status = 'used' and device_id is not null and submitted_at_wita is not null
         """)
