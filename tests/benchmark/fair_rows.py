@@ -20,7 +20,10 @@ the same names (tests/test_fair_rows.py compares every one with EXCEPT ALL both 
   int_skor_responden     view   one row per used response: marks, dihitung, its own score
   int_responses_used     view   the responses that count (policy kebijakan_ditandai applied)
 
-Every column of the pipeline's models is there (none dropped), with the same types.
+Every column of the pipeline's models is there (none dropped), with the same types. `params`
+are the dbt vars (params_from_registry: what a full pipeline run hands dbt). With periode_from /
+periode_to every table holds only those semesters (a dbt semester run replaces those semesters'
+rows and keeps the others'; a semester's rows do not depend on another semester's).
 
 Internal, for the marts module to use if it likes: the view `_fr_v` (one row per staged row: all
 of stg_raw__responses, every column of int_responses_status and int_answer_summary, and the
@@ -168,9 +171,9 @@ def _periode_filter(p: dict[str, Any], column: str) -> str:
 # The build
 # --------------------------------------------------------------------------------------------
 
-def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
+def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     """int_answer_counts, `_fr_val` (each distinct (unsur, raw answer) classified once, with its
-    small integer code), int_answer_values. Returns the bits the packed answer key needs."""
+    small integer code), int_answer_values."""
     where = _periode_filter(p, "periode_declared")
     con.execute("create or replace table int_answer_counts as\n" + "\nunion all\n".join(
         f"select source_code, periode_declared, '{k}' as unsur, u_{k} as raw_value, count(*) as jumlah "
@@ -232,8 +235,6 @@ def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
         from (select distinct periode_declared, unsur, raw_value from int_answer_counts where raw_value is not null) as c
         inner join _fr_val as v on v.unsur = c.unsur and v.raw_value = c.raw_value
     """)
-    max_code = dict(con.execute("select unsur, max(code) from _fr_val group by unsur").fetchall())
-    return sum(math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0 for k in UNSUR_KEYS)
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, dict[str, str]], bool]:
@@ -432,6 +433,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     content = ", ".join(CONTENT_COLUMNS)
     dup_hash = (f"case when submission_id is not null then hash(0, source_code, periode_declared, submission_id) "
                 f"else hash(1, {content}) end")
+    repeated = "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))"
     con.execute(f"""
         create or replace table _fr_dup as
         with h as (
@@ -439,7 +441,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
         ),
         cand as (
             select q.k, q.response_id, {', '.join('q.' + c for c in CONTENT_COLUMNS)}, q.submission_id, f.fd, q.row_number
-            from {_staged(p, "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))")} as q
+            from {_staged(p, repeated)} as q
             inner join _fr_files as f
                 on f.source_code = q.source_code and f.file_sha256 = q.file_sha256 and f.file_name = q.file_name
         ),
