@@ -20,7 +20,10 @@ the same names (tests/test_fair_rows.py compares every one with EXCEPT ALL both 
   int_skor_responden     view   one row per used response: marks, dihitung, its own score
   int_responses_used     view   the responses that count (policy kebijakan_ditandai applied)
 
-Every column of the pipeline's models is there (none dropped), with the same types.
+Every column of the pipeline's models is there (none dropped), with the same types. `params`
+are the dbt vars (params_from_registry: what a full pipeline run hands dbt). With periode_from /
+periode_to every table holds only those semesters (a dbt semester run replaces those semesters'
+rows and keeps the others'; a semester's rows do not depend on another semester's).
 
 Internal, for the marts module to use if it likes: the view `_fr_v` (one row per staged row: all
 of stg_raw__responses, every column of int_responses_status and int_answer_summary, and the
@@ -168,9 +171,9 @@ def _periode_filter(p: dict[str, Any], column: str) -> str:
 # The build
 # --------------------------------------------------------------------------------------------
 
-def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
+def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     """int_answer_counts, `_fr_val` (each distinct (unsur, raw answer) classified once, with its
-    small integer code), int_answer_values. Returns the bits the packed answer key needs."""
+    small integer code), int_answer_values."""
     where = _periode_filter(p, "periode_declared")
     con.execute("create or replace table int_answer_counts as\n" + "\nunion all\n".join(
         f"select source_code, periode_declared, '{k}' as unsur, u_{k} as raw_value, count(*) as jumlah "
@@ -232,8 +235,6 @@ def _answer_tables(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> int:
         from (select distinct periode_declared, unsur, raw_value from int_answer_counts where raw_value is not null) as c
         inner join _fr_val as v on v.unsur = c.unsur and v.raw_value = c.raw_value
     """)
-    max_code = dict(con.execute("select unsur, max(code) from _fr_val group by unsur").fetchall())
-    return sum(math.ceil(math.log2(max_code.get(k, 0) + 1)) if max_code.get(k, 0) else 0 for k in UNSUR_KEYS)
 
 
 def _lookups(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, dict[str, str]], bool]:
@@ -293,6 +294,11 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
     count = lambda cond: " + ".join(f"case when {cond.format(k=k)} then 1 else 0 end" for k in UNSUR_KEYS)  # noqa: E731
     any_rc = lambda n: " or ".join(f"rc_{k} = {n}" for k in UNSUR_KEYS)  # noqa: E731
     nf = " + ".join(f"case when {is_formula(c)} then 1 else 0 end" for c, _ in FORMULA_FIELDS)
+    files = p["_formula_files"]
+    if files:
+        nf = f"case when file_sha256 in ({', '.join(_lit(f) for f in files)}) then {nf} else 0 end"
+    else:  # no Excel formula anywhere (the usual case): nothing to check per row
+        nf = "0"
     shifts, shift = {}, 0
     for k in UNSUR_KEYS:
         shifts[k] = shift
@@ -311,7 +317,7 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
                 cast({count('st_{k} = 2')} as integer) as jumlah_tidak_menjawab,
                 cast({count('st_{k} = 3')} as integer) as jumlah_tidak_valid,
                 {nf} as n_formula,
-                submitted_at_wita is null and not {is_formula('submitted_at')} as date_issue,
+                submitted_at_wita is null and not {is_formula('submitted_at') if files else 'false'} as date_issue,
                 periode is not null and (periode_declared is null or periode <> periode_declared) as periode_issue
             from a
         ),
@@ -341,6 +347,20 @@ def _rows_sql(con: duckdb.DuckDBPyConnection, p: dict[str, Any], exprs: dict[str
             {a_key} as a_key
         from c
     """
+
+
+def _formula_files(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> list[str]:
+    """The files (sha256) with an Excel formula mark in any checked column. One range filter per
+    column, which DuckDB checks against each row group's min/max first: '#' sorts before every
+    digit and letter, so a column without the mark is skipped by its statistics instead of being
+    read again by every pass over the rows."""
+    found: set[str] = set()
+    upper = FORMULA_MARK[:-1] + chr(ord(FORMULA_MARK[-1]) + 1)
+    for column, _ in FORMULA_FIELDS:  # (in the answers the mark is one of the classified texts)
+        found |= {r[0] for r in con.execute(
+            f"select distinct file_sha256 from stg_raw__responses where {column} >= '{FORMULA_MARK}' "
+            f"and {column} < '{upper}' and {_periode_filter(p, 'periode_declared')}").fetchall()}
+    return sorted(found)
 
 
 def _staged(p: dict[str, Any], keys: str | None = None) -> str:
@@ -413,6 +433,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
     content = ", ".join(CONTENT_COLUMNS)
     dup_hash = (f"case when submission_id is not null then hash(0, source_code, periode_declared, submission_id) "
                 f"else hash(1, {content}) end")
+    repeated = "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))"
     con.execute(f"""
         create or replace table _fr_dup as
         with h as (
@@ -420,7 +441,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, p: dict[str, Any]) -> None:
         ),
         cand as (
             select q.k, q.response_id, {', '.join('q.' + c for c in CONTENT_COLUMNS)}, q.submission_id, f.fd, q.row_number
-            from {_staged(p, "(select k from h where dup_hash in (select dup_hash from h group by dup_hash having count(*) > 1))")} as q
+            from {_staged(p, repeated)} as q
             inner join _fr_files as f
                 on f.source_code = q.source_code and f.file_sha256 = q.file_sha256 and f.file_name = q.file_name
         ),
@@ -498,9 +519,9 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
                         f"where {col} is not null order by {col})")
     if ranks["source_code"] >= 2 ** 16 or ranks["periode_declared"] >= 2 ** 16 or ranks["device_id"] >= 2 ** 32:
         raise ValueError("too many sources, semesters or devices for the packed device key")
-    dk = ("(cast(enum_code(cast(source_code as _fr_e_source)) as bigint) << 48) "
-          "| (cast(enum_code(cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
-          "| enum_code(cast(device_id as _fr_e_device))")
+    dk = ("(cast(enum_code(try_cast(source_code as _fr_e_source)) as bigint) << 48) "
+          "| (cast(enum_code(try_cast(periode_declared as _fr_e_periode)) as bigint) << 32) "
+          "| enum_code(try_cast(device_id as _fr_e_device))")
     # (survey time, file name, row, response id): within a source the response id after the row
     # number is the sha256's order
     order = "submitted_at_wita, fn, row_number, fs"
@@ -517,8 +538,8 @@ def _trust(con: duckdb.DuckDBPyConnection, p: dict[str, Any], packed: bool) -> N
         con.execute(f"""
             create or replace temp table _fr_dev as
             select k, {dk} as dk, submitted_at_wita, {answers},
-                   enum_code(cast(file_name as _fr_e_file_name)) as fn, row_number,
-                   enum_code(cast(file_sha256 as _fr_e_file_sha256)) as fs
+                   enum_code(try_cast(file_name as _fr_e_file_name)) as fn, row_number,
+                   enum_code(try_cast(file_sha256 as _fr_e_file_sha256)) as fs
             from _fr_v
             where status = 'used' and device_id is not null and submitted_at_wita is not null
         """)
@@ -624,6 +645,7 @@ def build(con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict[str, f
     p = _params(params)
     con.execute("set preserve_insertion_order = false")
     t0 = time.perf_counter()
+    p["_formula_files"] = _formula_files(con, p)
     _answer_tables(con, p)
     exprs, packed = _lookups(con)
     _file_types(con, p)
