@@ -696,8 +696,8 @@ def _inline(ref: str, text: str) -> str:
 
 
 def xlsx_sheet_sql(rows: str, first_row: int) -> str:
-    """One SELECT giving the sheet's data rows as worksheet XML, built by DuckDB (one string per
-    file, no Python loop over rows): numbers as number cells, the survey time as a date cell
+    """The sheet's data rows (r, x): row number and the row's worksheet XML, built by DuckDB (no
+    Python loop over rows): numbers as number cells, the survey time as a date cell
     (Excel serial days, +0.5 s so that a reader truncating to the second gets the second written),
     texts as inline strings, blanks as no cell."""
     cells = []
@@ -716,8 +716,8 @@ def xlsx_sheet_sql(rows: str, first_row: int) -> str:
             f"WHEN regexp_full_match({text}, '[0-9]{{1,6}}') THEN '<c r=\"' || {ref} || '\"><v>' || {text} || '</v></c>' "
             f"ELSE '<c r=\"' || {ref} || '\" t=\"inlineStr\"><is><t>' || {_xml_text(text)} || '</t></is></c>' END")
     row = "'<row r=\"' || r || '\">' || " + " || ".join(cells) + " || '</row>'"
-    return (f"SELECT string_agg(x, '' ORDER BY r) FROM (SELECT r, {row} AS x FROM "
-            f"(SELECT *, {first_row} + row_number() OVER (ORDER BY ord) - 1 AS r FROM ({rows})))")
+    return (f"SELECT r, {row} AS x FROM "
+            f"(SELECT *, {first_row} + row_number() OVER (ORDER BY ord) - 1 AS r FROM ({rows}))")
 
 
 def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, title: str, subtitle: str) -> None:
@@ -725,21 +725,32 @@ def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, tit
     on row XLSX_HEADER_ROW, the data below, one sheet XLSX_SHEET. Written as the Office Open XML
     parts themselves: at 10 M rows the Excel sources hold ~200 000 rows, which openpyxl would
     take about a minute to write cell by cell."""
-    data = con.execute(xlsx_sheet_sql(rows, XLSX_HEADER_ROW + 1)).fetchall()[0][0] or ""
     header = "".join(_inline(f"{_letter(c)}{XLSX_HEADER_ROW}", f) for c, f in enumerate(TEMPLATE_FIELDS))
 
     def esc(s: str) -> str:
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
-    sheet = (f'{_XML}<worksheet xmlns="{_MAIN_NS}"><sheetData>'
-             f'<row r="1">{_inline("A1", esc(title))}</row><row r="2">{_inline("A2", esc(subtitle))}</row>'
-             f'<row r="{XLSX_HEADER_ROW}">{header}</row>{data}</sheetData></worksheet>')
+    head = (f'{_XML}<worksheet xmlns="{_MAIN_NS}"><sheetData>'
+            f'<row r="1">{_inline("A1", esc(title))}</row><row r="2">{_inline("A2", esc(subtitle))}</row>'
+            f'<row r="{XLSX_HEADER_ROW}">{header}</row>\n')
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-        for name, text in _XLSX_PARTS.items():
-            z.writestr(name, text)
-        z.writestr("xl/worksheets/sheet1.xml", sheet)
+    rows_xml = target.with_name(target.name + ".rows.tmp")
+    try:
+        # one XML row per line, never quoted (the quote and delimiter are characters XML text
+        # cannot hold), streamed into the zip member: bounded memory at any size
+        con.execute(f"COPY (SELECT x FROM ({xlsx_sheet_sql(rows, XLSX_HEADER_ROW + 1)}) ORDER BY r) "
+                    f"TO {_sql_str(str(rows_xml))} (FORMAT csv, HEADER false, QUOTE '\x02', ESCAPE '\x02', "
+                    "DELIMITER '\x01')")
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+            for name, text in _XLSX_PARTS.items():
+                z.writestr(name, text)
+            with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member, rows_xml.open("rb") as src:
+                member.write(head.encode("utf-8"))
+                shutil.copyfileobj(src, member, 1 << 20)
+                member.write(b"</sheetData></worksheet>")
+    finally:
+        rows_xml.unlink(missing_ok=True)
     tmp.replace(target)
 
 
@@ -857,6 +868,23 @@ def add_increment(out: Path, rows: int, seed: int = 2017) -> dict:
         con.close()
     return {"source": s.code, "opd_kode": s.opd_kode, "periode": INCREMENT_PERIODE, "rows": rows,
             "path": str(target), "bytes": target.stat().st_size, "dirt": summarise([plan])}
+
+
+def raw_files(out: Path) -> list[tuple[EstateSource, str, Path]]:
+    """Every raw file of the estate (the increment's too, once landed) with its source and
+    semester folder, for a hand-written reader outside the pipeline (a reference, a baseline): a
+    glob over raw/ no longer does, since the styles need different readers. How to read a file
+    follows from ``source.style``: ``csv_cp1252`` is ';'-separated Windows-1252 with
+    ``CSV_TIME_FORMAT['csv_cp1252']`` times; ``xlsx`` has sheet ``XLSX_SHEET``, its header on row
+    ``XLSX_HEADER_ROW`` and date cells; ``csv_words`` answers in words (SCALES); JSON keys are
+    ``JSON_KEYS`` with UTC times."""
+    found = []
+    for s in sources():
+        for p in (*PERIODES, INCREMENT_PERIODE):
+            f = s.file(Path(out), p)
+            if f.exists():
+                found.append((s, p, f))
+    return found
 
 
 def write_xlsx(path: Path, rows: int, seed: int = 2017) -> Path:
