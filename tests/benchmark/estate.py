@@ -349,7 +349,7 @@ def _sql_list(items) -> str:
 
 def _pick(items, key: str, seed: str = "fseed", i: str = "i") -> str:
     """One of `items`, by a hash of the row (SQL)."""
-    return f"{_sql_list(items)}[1 + CAST(hash({seed}, {i}, '{key}') % {len(items)} AS INTEGER)]"
+    return f"{_sql_list(items)}[1 + CAST(hash(hash({seed}, {i}, '{key}')) % {len(items)} AS INTEGER)]"
 
 
 def _thresholds(source: EstateSource, periode_index: int, unsur: str) -> tuple[int, int, int]:
@@ -506,18 +506,18 @@ def summarise(plans: list[FilePlan]) -> dict:
 def _saran_sql() -> str:
     """A composed saran (SQL): ~30 M combinations, so almost every text is distinct."""
     def fill(items, key: str, n: str) -> str:
-        return f"replace({_pick(items, key)}, '#', CAST(1 + hash(fseed, i, '{n}') % 90 AS VARCHAR))"
+        return f"replace({_pick(items, key)}, '#', CAST(1 + hash(hash(fseed, i, '{n}')) % 90 AS VARCHAR))"
 
     return (f"{_pick(SARAN_OPENERS, 'so')} || ' ' || {_pick(SARAN_ACTIONS, 'sa')} || ' ' || "
             f"{fill(SARAN_PLACES, 'sp', 'n1')} || ' ' || {fill(SARAN_REASONS, 'sr', 'n2')} || "
             f"{_pick(SARAN_CLOSINGS, 'sc')}")
 
 
-PII_SQL = ("CASE WHEN hash(fseed, i, 'pk') % 2 = 0 "
-           "THEN ' Hubungi WA 08' || CAST(11 + hash(fseed, i, 'p1') % 89 AS VARCHAR) || '-' "
-           "|| lpad(CAST(hash(fseed, i, 'p2') % 10000 AS VARCHAR), 4, '0') || '-' "
-           "|| lpad(CAST(hash(fseed, i, 'p3') % 10000 AS VARCHAR), 4, '0') "
-           "ELSE ' Balas ke warga.' || CAST(100 + hash(fseed, i, 'p4') % 9000 AS VARCHAR) || '@gmail.com' END")
+PII_SQL = ("CASE WHEN hash(hash(fseed, i, 'pk')) % 2 = 0 "
+           "THEN ' Hubungi WA 08' || CAST(11 + hash(hash(fseed, i, 'p1')) % 89 AS VARCHAR) || '-' "
+           "|| lpad(CAST(hash(hash(fseed, i, 'p2')) % 10000 AS VARCHAR), 4, '0') || '-' "
+           "|| lpad(CAST(hash(hash(fseed, i, 'p3')) % 10000 AS VARCHAR), 4, '0') "
+           "ELSE ' Balas ke warga.' || CAST(100 + hash(hash(fseed, i, 'p4')) % 9000 AS VARCHAR) || '@gmail.com' END")
 
 
 def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FilePlan, seed: int) -> str:
@@ -534,12 +534,12 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
     ndev = max(1, math.ceil(plan.rows / ROWS_PER_KIOSK))
     json_style = source.format == "json"
     role = ("CASE " + " ".join(f"WHEN p < {e[r]} THEN '{r}'" for r in ROLES) + " ELSE 'ok' END")
-    oor = f"[{', '.join(map(str, OUT_OF_RANGE))}][1 + CAST(hash(fseed, i, 'oor') % {len(OUT_OF_RANGE)} AS INTEGER)]"
+    oor = f"[{', '.join(map(str, OUT_OF_RANGE))}][1 + CAST(hash(hash(fseed, i, 'oor')) % {len(OUT_OF_RANGE)} AS INTEGER)]"
     unknown = UNKNOWN_WORDS if source.style == "csv_words" else UNKNOWN_CODES
     answers = []
     for k, u in enumerate(UNSUR_KEYS):
         t1, t2, t3 = _thresholds(source, periode_index, u)
-        h = f"(hash(fseed, i, {k}) % 10000)"
+        h = f"(hash(hash(fseed, i, {k})) % 10000)"
         s = f"(CASE WHEN {h} < {t1} THEN 1 WHEN {h} < {t2} THEN 2 WHEN {h} < {t3} THEN 3 ELSE 4 END)"
         if json_style:
             normal, bad, unk = s, oor, None
@@ -552,27 +552,27 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
             f"WHEN role = 'score_out_of_range' AND bad = {k} THEN {bad} "
             + (f"WHEN role = 'unknown_label' AND bad = {k} THEN {unk} " if unk else "")
             + f"ELSE {normal} END AS a_{u}")
-    office = "INTERVAL 7 HOUR + to_seconds(CAST(hash(fseed, i, 'sec') % 32400 AS BIGINT))"
+    office = "INTERVAL 7 HOUR + to_seconds(CAST(hash(hash(fseed, i, 'sec')) % 32400 AS BIGINT))"
     burst_group = f"((p - {e['periode_mismatch']}) // {BURST_SIZE})"
     burst_pos = f"((p - {e['periode_mismatch']}) % {BURST_SIZE})"
     ts = (f"CASE WHEN role = 'periode_mismatch' "
-          f"THEN DATE '{start}' - CAST(1 + hash(fseed, i, 'pday') % 20 AS INTEGER) + {office} "
-          f"WHEN role = 'burst' THEN DATE '{start}' + CAST(hash(fseed, {burst_group}, 'bday') % {days} AS INTEGER) "
-          f"+ INTERVAL 7 HOUR + to_seconds(CAST(hash(fseed, {burst_group}, 'bsec') % 32000 AS BIGINT) "
+          f"THEN DATE '{start}' - CAST(1 + hash(hash(fseed, i, 'pday')) % 20 AS INTEGER) + {office} "
+          f"WHEN role = 'burst' THEN DATE '{start}' + CAST(hash(hash(fseed, {burst_group}, 'bday')) % {days} AS INTEGER) "
+          f"+ INTERVAL 7 HOUR + to_seconds(CAST(hash(hash(fseed, {burst_group}, 'bsec')) % 32000 AS BIGINT) "
           f"+ {BURST_STEP_SECONDS} * {burst_pos}) "
-          f"ELSE DATE '{start}' + CAST(hash(fseed, i, 'day') % {days} AS INTEGER) + {office} END "
+          f"ELSE DATE '{start}' + CAST(hash(hash(fseed, i, 'day')) % {days} AS INTEGER) + {office} END "
           f"+ CASE WHEN is_dup AND j >= {plan.duplicates_exact} "
-          f"THEN to_minutes(CAST(1 + hash(fseed, i, 'resend') % 15 AS BIGINT)) ELSE INTERVAL 0 MINUTE END")
+          f"THEN to_minutes(CAST(1 + hash(hash(fseed, i, 'resend')) % 15 AS BIGINT)) ELSE INTERVAL 0 MINUTE END")
     sid_prefix = f"{'K' if json_style else ''}{source.opd_kode}-{periode}-"
     sid = (f"{_sql_str(sid_prefix)} || lpad(CAST(i + 1 AS VARCHAR), {8 if json_style else 7}, '0')"
            if source.has_id else "CAST(NULL AS VARCHAR)")
     opd = source.opd_kode
     device = (f"CASE WHEN role = 'burst' THEN {_sql_str(f'TABLET-{opd}-')} || lpad(CAST({burst_group} + 1 AS VARCHAR), 3, '0') "
-              f"ELSE {_sql_str(f'KIOSK-{opd}-')} || lpad(CAST(1 + hash(fseed, i, 'dev') % {ndev} AS VARCHAR), 2, '0') END"
+              f"ELSE {_sql_str(f'KIOSK-{opd}-')} || lpad(CAST(1 + hash(hash(fseed, i, 'dev')) % {ndev} AS VARCHAR), 2, '0') END"
               if source.is_kiosk else "CAST(NULL AS VARCHAR)")
     saran = (f"CASE WHEN role = 'pii' THEN {_saran_sql()} || {PII_SQL} "
-             f"WHEN hash(fseed, i, 'sar') % 10 < 7 THEN NULL "
-             f"WHEN hash(fseed, i, 'sarx') % 20 = 0 THEN {_pick(SARAN, 'sars')} "
+             f"WHEN hash(hash(fseed, i, 'sar')) % 10 < 7 THEN NULL "
+             f"WHEN hash(hash(fseed, i, 'sarx')) % 20 = 0 THEN {_pick(SARAN, 'sars')} "
              f"ELSE {_saran_sql()} END")
     return f"""
         WITH idx AS (
@@ -583,7 +583,7 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
             FROM range({plan.duplicates}) AS t(j)
         ),
         roles AS (
-            SELECT i, is_dup, j, p, {role} AS role, CAST(hash({fseed}, i, 'bad') % 9 AS INTEGER) AS bad, {fseed} AS fseed
+            SELECT i, is_dup, j, p, {role} AS role, CAST(hash(hash({fseed}, i, 'bad')) % 9 AS INTEGER) AS bad, {fseed} AS fseed
             FROM (SELECT *, (i * {a} + {b}) % {base} AS p FROM idx)
         )
         SELECT
@@ -594,8 +594,8 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
             {ts} AS ts_wita,
             {_pick(source.layanan, 'lay')} AS layanan,
             {", ".join(answers)},
-            CASE WHEN hash(fseed, i, 'jk') % 100 < 52 THEN 'P' ELSE 'L' END AS jk,
-            CAST(18 + hash(fseed, i, 'age') % 55 AS INTEGER) AS umur,
+            CASE WHEN hash(hash(fseed, i, 'jk')) % 100 < 52 THEN 'P' ELSE 'L' END AS jk,
+            CAST(18 + hash(hash(fseed, i, 'age')) % 55 AS INTEGER) AS umur,
             {_pick(PENDIDIKAN, 'edu')} AS pendidikan,
             {_pick(PEKERJAAN, 'job')} AS pekerjaan,
             {saran} AS saran
