@@ -83,14 +83,28 @@ def test_windows_file_needs_its_encoding(estate):
     assert text.splitlines()[0].count(";") == len(est.TEMPLATE_FIELDS) - 1 and "\r\n" in text
 
 
-def test_kiosks_serve_about_1500_rows_each(estate):
-    con = duckdb.connect()
+def test_kiosks_serve_about_1500_rows_each_and_bursts_stay_rare():
+    """At the size of a 10 M estate's largest kiosk file: one kiosk per ~1 500 rows, and the
+    burst rule (5 submissions of a device within 10 minutes, int_respons_ditandai) finds the
+    planted bursts and almost nothing else."""
     s = est.increment_source()
-    path = s.file(estate.dir, est.PERIODES[-1])
-    rows, devices = con.execute(
-        f"SELECT count(*), count(DISTINCT device) FILTER (WHERE device LIKE 'KIOSK-%') FROM read_json('{path}')"
-    ).fetchall()[0]
-    assert devices == max(1, -(-rows // est.ROWS_PER_KIOSK))
+    plan = est.DirtPlanner().plan(s, "2025-S1", 220_000, 5)
+    rows = est.rows_sql(s, "2025-S1", 4, plan, 2017)
+    con = duckdb.connect()
+    kiosks, largest = con.execute(
+        f"SELECT count(*), max(n) FROM (SELECT device_id, count(*) AS n FROM ({rows}) "
+        "WHERE device_id LIKE 'KIOSK-%' GROUP BY 1)").fetchall()[0]
+    assert kiosks == -(-220_000 // est.ROWS_PER_KIOSK) and largest < 2 * est.ROWS_PER_KIOSK
+    flagged, planted = con.execute(f"""
+        WITH r AS (SELECT row_number() OVER () AS rid, device_id, ts_wita FROM ({rows})),
+        w AS (SELECT rid, device_id, ts_wita, CASE WHEN date_diff('second', ts_wita, lead(ts_wita, 4) OVER
+                  (PARTITION BY device_id ORDER BY ts_wita, rid)) <= 600 THEN 1 ELSE 0 END AS starts FROM r),
+        b AS (SELECT device_id, max(starts) OVER (PARTITION BY device_id ORDER BY ts_wita, rid
+                  ROWS BETWEEN 4 PRECEDING AND CURRENT ROW) AS in_burst FROM w)
+        SELECT count(*) FILTER (WHERE in_burst = 1), count(*) FILTER (WHERE in_burst = 1 AND device_id LIKE 'TABLET-%')
+        FROM b""").fetchall()[0]
+    assert planted == plan.bursts * est.BURST_SIZE > 0
+    assert flagged - planted < 0.001 * 220_000
 
 
 def test_increment_carries_the_same_dirt(tmp_path):
@@ -102,6 +116,20 @@ def test_increment_carries_the_same_dirt(tmp_path):
     assert n == 2_000
 
 
+def test_bench_excel_workbook_reads_as_run_py_reads_it(tmp_path):
+    """tests/benchmark/run.py's excel_speed reads write_xlsx's workbook with sheet 'Data' and no
+    header_row (found below the title rows)."""
+    from pipelines.ingest.readers import read_xlsx
+    from pipelines.registry import Source
+
+    path = est.write_xlsx(tmp_path / "bench.xlsx", 300)
+    source = Source(code="excel_bench", opd_kode="XLSX", opd_nama="x", format="xlsx", landing="excel",
+                    timezone="Asia/Makassar", columns={f: f for f in est.TEMPLATE_FIELDS}, sheet="Data")
+    con = duckdb.connect()
+    read_xlsx(con, source, path, "b")
+    assert con.execute("SELECT count(*) FROM b").fetchall()[0][0] == 300
+
+
 def test_excel_workbook_reads_with_the_registry_layout(tmp_path):
     """write_xlsx (the bench's Excel reader speed) and the estate's xlsx sources share the layout
     the registry declares: sheet, header row, date cells read to the second."""
@@ -110,7 +138,7 @@ def test_excel_workbook_reads_with_the_registry_layout(tmp_path):
     from pipelines.ingest.readers import read_xlsx
     from pipelines.registry import load_registry
 
-    path = est.write_xlsx(tmp_path / "t.xlsx", 500)
+    path = est.write_xlsx(tmp_path / "t.xlsx", 500, sheet=est.XLSX_SHEET)
     reg = tmp_path / "sources.yml"
     reg.write_text(yaml.safe_dump(est.registry(est.sources()), allow_unicode=True), encoding="utf-8")
     source = next(s for s in load_registry(reg) if s.format == "xlsx")

@@ -367,6 +367,7 @@ def _thresholds(source: EstateSource, periode_index: int, unsur: str) -> tuple[i
 # --------------------------------------------------------------------------------------------
 
 ROLES = ("unknown_label", "score_out_of_range", "too_few_answers", "periode_mismatch", "burst", "original", "pii")
+ROLE = {r: i + 1 for i, r in enumerate(ROLES)}  # the integer code of each role in rows_sql
 
 
 @dataclass
@@ -532,8 +533,10 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
     a_inv = pow(a, -1, base) if base > 1 else 1
     e = plan.ends()
     ndev = max(1, math.ceil(plan.rows / ROWS_PER_KIOSK))
+    # (lpad cuts a longer text: the widths hold the largest number)
     json_style = source.format == "json"
-    role = ("CASE " + " ".join(f"WHEN p < {e[r]} THEN '{r}'" for r in ROLES) + " ELSE 'ok' END")
+    # the role as a small integer (ROLES index + 1, 0 for a plain row): compared ~40 times a row
+    role = ("CASE " + " ".join(f"WHEN p < {e[r]} THEN {ROLES.index(r) + 1}" for r in ROLES) + " ELSE 0 END")
     oor = f"[{', '.join(map(str, OUT_OF_RANGE))}][1 + CAST(hash(hash(fseed, i, 'oor')) % {len(OUT_OF_RANGE)} AS INTEGER)]"
     unknown = UNKNOWN_WORDS if source.style == "csv_words" else UNKNOWN_CODES
     answers = []
@@ -548,16 +551,16 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
         else:
             normal, bad, unk = f"CAST({s} AS VARCHAR)", f"CAST({oor} AS VARCHAR)", _pick(unknown, "unk")
         answers.append(
-            f"CASE WHEN role = 'too_few_answers' AND {k} >= {MIN_ANSWERED - 1} THEN NULL "
-            f"WHEN role = 'score_out_of_range' AND bad = {k} THEN {bad} "
-            + (f"WHEN role = 'unknown_label' AND bad = {k} THEN {unk} " if unk else "")
+            f"CASE WHEN role = {ROLE['too_few_answers']} AND {k} >= {MIN_ANSWERED - 1} THEN NULL "
+            f"WHEN role = {ROLE['score_out_of_range']} AND bad = {k} THEN {bad} "
+            + (f"WHEN role = {ROLE['unknown_label']} AND bad = {k} THEN {unk} " if unk else "")
             + f"ELSE {normal} END AS a_{u}")
     office = "INTERVAL 7 HOUR + to_seconds(CAST(hash(hash(fseed, i, 'sec')) % 32400 AS BIGINT))"
     burst_group = f"((p - {e['periode_mismatch']}) // {BURST_SIZE})"
     burst_pos = f"((p - {e['periode_mismatch']}) % {BURST_SIZE})"
-    ts = (f"CASE WHEN role = 'periode_mismatch' "
+    ts = (f"CASE WHEN role = {ROLE['periode_mismatch']} "
           f"THEN DATE '{start}' - CAST(1 + hash(hash(fseed, i, 'pday')) % 20 AS INTEGER) + {office} "
-          f"WHEN role = 'burst' THEN DATE '{start}' + CAST(hash(hash(fseed, {burst_group}, 'bday')) % {days} AS INTEGER) "
+          f"WHEN role = {ROLE['burst']} THEN DATE '{start}' + CAST(hash(hash(fseed, {burst_group}, 'bday')) % {days} AS INTEGER) "
           f"+ INTERVAL 7 HOUR + to_seconds(CAST(hash(hash(fseed, {burst_group}, 'bsec')) % 32000 AS BIGINT) "
           f"+ {BURST_STEP_SECONDS} * {burst_pos}) "
           f"ELSE DATE '{start}' + CAST(hash(hash(fseed, i, 'day')) % {days} AS INTEGER) + {office} END "
@@ -567,10 +570,10 @@ def rows_sql(source: EstateSource, periode: str, periode_index: int, plan: FileP
     sid = (f"{_sql_str(sid_prefix)} || lpad(CAST(i + 1 AS VARCHAR), {8 if json_style else 7}, '0')"
            if source.has_id else "CAST(NULL AS VARCHAR)")
     opd = source.opd_kode
-    device = (f"CASE WHEN role = 'burst' THEN {_sql_str(f'TABLET-{opd}-')} || lpad(CAST({burst_group} + 1 AS VARCHAR), 3, '0') "
-              f"ELSE {_sql_str(f'KIOSK-{opd}-')} || lpad(CAST(1 + hash(hash(fseed, i, 'dev')) % {ndev} AS VARCHAR), 2, '0') END"
+    device = (f"CASE WHEN role = {ROLE['burst']} THEN {_sql_str(f'TABLET-{opd}-')} || lpad(CAST({burst_group} + 1 AS VARCHAR), {max(3, len(str(plan.bursts)))}, '0') "
+              f"ELSE {_sql_str(f'KIOSK-{opd}-')} || lpad(CAST(1 + hash(hash(fseed, i, 'dev')) % {ndev} AS VARCHAR), {max(2, len(str(ndev)))}, '0') END"
               if source.is_kiosk else "CAST(NULL AS VARCHAR)")
-    saran = (f"CASE WHEN role = 'pii' THEN {_saran_sql()} || {PII_SQL} "
+    saran = (f"CASE WHEN role = {ROLE['pii']} THEN {_saran_sql()} || {PII_SQL} "
              f"WHEN hash(hash(fseed, i, 'sar')) % 10 < 7 THEN NULL "
              f"WHEN hash(hash(fseed, i, 'sarx')) % 20 = 0 THEN {_pick(SARAN, 'sars')} "
              f"ELSE {_saran_sql()} END")
@@ -659,9 +662,6 @@ _XLSX_PARTS = {
     "_rels/.rels": (
         f'{_XML}<Relationships xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" '
         f'Type="{_REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
-    "xl/workbook.xml": (
-        f'{_XML}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
-        f'<sheet name="{XLSX_SHEET}" sheetId="1" r:id="rId1"/></sheets></workbook>'),
     "xl/_rels/workbook.xml.rels": (
         f'{_XML}<Relationships xmlns="{_PKG_REL_NS}">'
         f'<Relationship Id="rId1" Type="{_REL_NS}/worksheet" Target="worksheets/sheet1.xml"/>'
@@ -676,6 +676,11 @@ _XLSX_PARTS = {
         'xfId="0"/><xf numFmtId="22" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
         '</cellXfs></styleSheet>'),
 }
+
+
+def _workbook_xml(sheet: str) -> str:
+    return (f'{_XML}<workbook xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><sheets>'
+            f'<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>')
 
 
 def _letter(index: int) -> str:
@@ -720,9 +725,10 @@ def xlsx_sheet_sql(rows: str, first_row: int) -> str:
             f"(SELECT *, {first_row} + row_number() OVER (ORDER BY ord) - 1 AS r FROM ({rows}))")
 
 
-def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, title: str, subtitle: str) -> None:
+def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, title: str, subtitle: str,
+                    sheet: str = XLSX_SHEET) -> None:
     """An .xlsx workbook of `rows` (rows_sql) in the template layout: two title rows, the header
-    on row XLSX_HEADER_ROW, the data below, one sheet XLSX_SHEET. Written as the Office Open XML
+    on row XLSX_HEADER_ROW, the data below, one sheet (XLSX_SHEET unless told). Written as the Office Open XML
     parts themselves: at 10 M rows the Excel sources hold ~200 000 rows, which openpyxl would
     take about a minute to write cell by cell."""
     header = "".join(_inline(f"{_letter(c)}{XLSX_HEADER_ROW}", f) for c, f in enumerate(TEMPLATE_FIELDS))
@@ -743,7 +749,7 @@ def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, tit
                     f"TO {_sql_str(str(rows_xml))} (FORMAT csv, HEADER false, QUOTE '\x02', ESCAPE '\x02', "
                     "DELIMITER '\x01')")
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
-            for name, text in _XLSX_PARTS.items():
+            for name, text in {**_XLSX_PARTS, "xl/workbook.xml": _workbook_xml(sheet)}.items():
                 z.writestr(name, text)
             with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member, rows_xml.open("rb") as src:
                 member.write(head.encode("utf-8"))
@@ -887,16 +893,17 @@ def raw_files(out: Path) -> list[tuple[EstateSource, str, Path]]:
     return found
 
 
-def write_xlsx(path: Path, rows: int, seed: int = 2017) -> Path:
+def write_xlsx(path: Path, rows: int, seed: int = 2017, sheet: str = "Data") -> Path:
     """An Excel export in the import template's layout (numeric answers, the estate's dirt), for
     the Excel reader's speed alone; it sits outside every landing folder, so the pipeline never
-    reads it. Its sheet, title rows and header row are those of the estate's xlsx sources."""
+    reads it. Title rows and header row as in the estate's xlsx sources; the sheet is "Data"
+    (what tests/benchmark/run.py's excel_speed names) unless told."""
     s = next(x for x in sources() if x.style == "xlsx")
     plan = DirtPlanner().plan(s, "2025-S1", rows, seed + 2)
     con = duckdb.connect()
     try:
         write_xlsx_rows(con, rows_sql(s, "2025-S1", 4, plan, seed + 2), Path(path),
-                        f"REKAP SURVEI KEPUASAN MASYARAKAT – {s.opd_nama.upper()}", "Periode 2025-S1")
+                        f"REKAP SURVEI KEPUASAN MASYARAKAT – {s.opd_nama.upper()}", "Periode 2025-S1", sheet)
     finally:
         con.close()
     return Path(path)
