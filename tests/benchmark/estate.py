@@ -505,7 +505,7 @@ def summarise(plans: list[FilePlan]) -> dict:
 # --------------------------------------------------------------------------------------------
 
 def _saran_sql() -> str:
-    """A composed saran (SQL): ~30 M combinations, so almost every text is distinct."""
+    """A composed saran (SQL): ~2 000 M combinations, so almost every text is distinct."""
     def fill(items, key: str, n: str) -> str:
         return f"replace({_pick(items, key)}, '#', CAST(1 + hash(hash(fseed, i, '{n}')) % 90 AS VARCHAR))"
 
