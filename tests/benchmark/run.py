@@ -732,7 +732,7 @@ def excel_speed(estate: Path) -> dict:
         t0 = time.perf_counter()
         for i, (source, path) in enumerate(files):
             raw = read_xlsx(con, source, path, f"xlsx_bench_{i}")
-            n += con.execute(f"SELECT count(*) FROM {raw.view}").fetchone()[0]
+            n += con.execute(f"SELECT count(*) FROM {raw.view}").fetchall()[0][0]
         seconds = time.perf_counter() - t0
     finally:
         con.close()
