@@ -114,6 +114,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # --no-loadscope-reorder`) no worker is left with a long module after the other has run out of
 # work. The other modules keep their order after these; tests within a module always keep theirs.
 SLOW_MODULES = (
+    "test_benchmark_smoke.py",  # the longest: six measurements, four Dagster runs
     "test_run_guarantees.py",
     "test_spark_parity.py",
     "test_quality_gates.py",
@@ -121,7 +122,9 @@ SLOW_MODULES = (
     "test_alerts.py",
     "test_dagster_ui.py",
     "test_dbt_incremental.py",
-    "test_benchmark_smoke.py",
+    "test_benchmark_estate.py",
+    "test_fair_rows.py",
+    "test_fair_marts.py",
     "test_publish_snapshot.py",
     "test_pipeline_e2e.py",
     "test_real_exports.py",
