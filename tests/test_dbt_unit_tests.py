@@ -1,7 +1,8 @@
 """The dbt `unit_tests:` (the formula cases written beside their models: all 4 -> 100.00 A, the
 88.305 boundary, a blank unsur, the pooled city mean, the legacy weights) run here by name, on a
-copy of the session's warehouse (dbt reads the upstream tables' columns), besides running inside
-every pipeline build."""
+copy of the session's warehouse (dbt reads the upstream tables' columns). This is where they run:
+the pipeline's `dbt build` excludes them (`--exclude-resource-type unit_test`,
+pipelines/transform/assets.py), as they check the SQL, not the data of a run."""
 
 from __future__ import annotations
 

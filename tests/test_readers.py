@@ -300,6 +300,51 @@ def test_a_record_path_the_file_does_not_have_is_named(data_dir: Path):
         "is a JSON object with the keys items: correct `record_path` in the registry entry"))
 
 
+def big_kiosk_array(n: int) -> str:
+    """n kiosk records as one JSON array (n=125 000: about 37 MB), written fast: one record's text
+    repeated with its id changed."""
+    one = json.dumps(kiosk_records(1)[0])
+    return "[" + ", ".join(one.replace('"DKC-0"', f'"DKC-{i}"') for i in range(n)) + "]"
+
+
+def test_a_large_json_array_is_streamed_within_a_small_memory_limit(data_dir: Path):
+    """A kiosk's JSON array export over 16 MB is read element by element (read_json format 'array').
+    The old reader read every file over 16 MB as one value (maximum_object_size as large as the
+    file) and needed several times the file's size: this 37 MB file ran out of memory under a
+    200 MB limit ("failed to allocate data of size 64.0 MiB"), as a 61 MB export did at 10 M rows."""
+    text = big_kiosk_array(125_000)
+    assert len(text) > 35 * 1024 * 1024
+    landed(data_dir, "disdukcapil_kiosk", "dump.json").write_text(text)
+    ingest(REGISTRY, data_dir, data_dir / LAKE, key="s", workers=1, memory_limit="200MB")
+    log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/dump.json")
+    assert (log["status"], log["rows_read"]) == ("loaded", 125_000), log
+
+
+def test_a_large_object_wrapping_the_records_is_refused_naming_record_path(data_dir: Path):
+    """One JSON value larger than a record can be (16 MB) is never loaded whole without the
+    registry saying where its records are: refused, naming the key to set."""
+    records = big_kiosk_array(60_000)
+    landed(data_dir, "disdukcapil_kiosk", "api.json").write_text(
+        '{"meta": {"page": 1, "pages": 1}, "data": ' + records + "}")
+    ingest(kiosk_registry(data_dir, None), data_dir, data_dir / LAKE, key="s", workers=1, memory_limit="200MB")
+    log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/api.json")
+    assert log["status"] == "error"
+    assert log["message"] == (
+        "raw/disdukcapil_kiosk/2025-S1/api.json: one JSON value of 17 MB, not a list of records (a record can be "
+        "at most 16 MB): if it wraps the records in an object (an API response), set `record_path: data` in the "
+        "registry entry (the list under 'data'); else export it again as a JSON array of records (or one record "
+        "per line) and land it again")
+
+
+def test_a_large_object_with_its_record_path_is_read(data_dir: Path):
+    """With `record_path` the file is one value by the registry's word: read as large as it is."""
+    records = big_kiosk_array(60_000)
+    landed(data_dir, "disdukcapil_kiosk", "api.json").write_text('{"meta": {"page": 1}, "data": ' + records + "}")
+    ingest(kiosk_registry(data_dir, "data"), data_dir, data_dir / LAKE, key="s", workers=1)
+    log = log_of(data_dir, "disdukcapil_kiosk/2025-S1/api.json")
+    assert (log["status"], log["rows_read"]) == ("loaded", 60_000), log
+
+
 # --- 7. every file-level message says what the file is and what to do -----------------------------
 def test_a_file_of_another_kind_is_named_with_what_to_do(data_dir: Path):
     xlsx = landed(data_dir, "dpmptsp_web", "ekspor.csv")

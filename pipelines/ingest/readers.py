@@ -299,19 +299,99 @@ def read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: 
                    row_column=raw.row_column)
 
 
+MAX_JSON_VALUE = 16 * 1024 * 1024  # DuckDB's default maximum_object_size: one record, or one small file
+
+
+def _first_byte(path: Path) -> bytes:
+    """The first byte of the file that is not white space (nor a UTF-8 byte-order mark)."""
+    with path.open("rb") as f:
+        head = f.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head[:1]
+
+
+def _wrapping_key(path: Path, limit: int = 1 << 16) -> str | None:
+    """The dotted key of the first list of objects in an object (``{"meta": {...}, "data": [{``:
+    'data'), from the file's first 64 KiB only: it words the refusal of a file too large to be
+    read as one value, so it must not parse the whole file. None when no such list starts there."""
+    with path.open("rb") as f:
+        head = f.read(limit).decode("utf-8", errors="replace")
+    keys: list[str | None] = []  # the key of each open object ({), None for a list ([)
+    pending: str | None = None  # the key whose value comes next
+    i, n = 0, len(head)
+    while i < n:
+        ch = head[i]
+        if ch == '"':
+            j = i + 1
+            while j < n and head[j] != '"':
+                j += 2 if head[j] == "\\" else 1
+            text = head[i + 1:j]
+            k = j + 1
+            while k < n and head[k] in " \t\r\n":
+                k += 1
+            if keys and keys[-1] is not None and k < n and head[k] == ":":
+                pending = text
+                i = k + 1
+                continue
+            i = j + 1
+            continue
+        if ch == "{":
+            keys.append(pending or "")
+            pending = None
+        elif ch == "[":
+            if pending is not None and keys and all(k is not None for k in keys) and \
+                    head[i + 1:i + 200].lstrip().startswith("{"):  # a list of objects: the records
+                return ".".join([k for k in keys[1:] if k] + [pending])
+            keys.append(None)
+            pending = None
+        elif ch in "}]":
+            if keys:
+                keys.pop()
+            pending = None
+        elif ch == ",":
+            pending = None
+        i += 1
+    return None
+
+
+def _too_large(path: Path) -> FileProblem:
+    """The refusal of a file whose single JSON value is larger than a record can be: loading it as
+    one value would take the whole file in memory at once (it ran out of memory at 61 MB)."""
+    mb = path.stat().st_size / (1024 * 1024)
+    key = _wrapping_key(path)
+    where = (f"if it wraps the records in an object (an API response), set `record_path: {key}` in the registry "
+             f"entry (the list under '{key}')" if key else
+             "if it wraps the records in an object (an API response), set `record_path: <key>` in the registry "
+             "entry, naming the key that holds the list of records")
+    return FileProblem(f"one JSON value of {mb:.0f} MB, not a list of records (a record can be at most "
+                       f"{MAX_JSON_VALUE // (1024 * 1024)} MB): {where}; else export it again as a JSON array of "
+                       "records (or one record per line) and land it again")
+
+
 def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view: str) -> RawView:
+    """A JSON array is read with ``read_json(format = 'array')``: DuckDB streams its elements, each a
+    record of at most MAX_JSON_VALUE bytes, so memory stays bounded whatever the file's size. Only a
+    file holding its records under a key (the registry's ``record_path``) is read as one value,
+    with maximum_object_size as large as the file; any other single value that large is refused
+    (``_too_large``), never loaded whole (the old reader loaded every file over 16 MB as one value
+    and ran out of memory on a 61 MB kiosk export). The elements are declared as one JSON column
+    (no schema inference) and every registry path is extracted as text in one pass."""
     paths = list(dict.fromkeys(source.columns.values()))
     listed = "[" + ", ".join(literal(json_path(p)) for p in paths) + "]"
     columns = ", ".join(f"v[{i}] AS {ident(p)}" for i, p in enumerate(paths, start=1))
     size = path.stat().st_size
-    # one wrapping object is one JSON value: let it be as large as the file
-    limit = f", maximum_object_size = {size + 1024}" if size > 16 * 1024 * 1024 else ""
-    objects = f"read_json_objects({literal(path)}, format = 'auto'{limit})"
     record_path = source.options.get("record_path")
-    src = objects
+    # the objects (for the checks on a file that is not a list of records): one small value at most
+    objects = f"read_json_objects({literal(path)}, format = 'auto')"
     if record_path:
+        # the records sit under a key: the file is one value, let it be as large as the file
+        limit = f", maximum_object_size = {size + 1024}" if size > MAX_JSON_VALUE else ""
+        objects = f"read_json_objects({literal(path)}, format = 'auto'{limit})"
         src = (f"(SELECT unnest(CAST(json_extract(json, {literal(json_path(str(record_path)))}) AS JSON[])) AS json "
                f"FROM {objects})")
+    else:
+        fmt = "array" if _first_byte(path) == b"[" else "auto"  # auto: one record per line, or one object
+        src = (f"read_json({literal(path)}, format = {literal(fmt)}, records = false, "
+               "columns = {'json': 'JSON'})")
     try:
         rows = con.execute(
             f"CREATE OR REPLACE TEMP TABLE {view} AS SELECT CAST(row_number() OVER () AS BIGINT) AS {ROW_COLUMN}, "
@@ -330,6 +410,8 @@ def _read_json(con: duckdb.DuckDBPyConnection, source: Source, path: Path, view:
             absent = {p for p, e in zip(empty, exists) if not e}
     except duckdb.Error as exc:
         con.execute(f"DROP TABLE IF EXISTS {view}")
+        if not record_path and "maximum_object_size" in str(exc):
+            raise _too_large(path) from exc
         if record_path:
             _check_record_path(con, objects, str(record_path))
         raise FileProblem(f"not readable as JSON ({str(exc).splitlines()[0]}): export it again as a JSON array "

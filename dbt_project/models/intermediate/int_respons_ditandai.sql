@@ -65,38 +65,28 @@ ulang as (
 
 ),
 
-windows as (
+beruntun as (
 
-    -- a window of k consecutive submissions of one device starting at this row: does it fit in
-    -- the burst minutes?
+    -- a row is in a burst when one of the k windows of k consecutive submissions of its device
+    -- that contain it fits in the burst minutes. The window starting j rows before this one runs
+    -- from lag(t, j) to lead(t, k - 1 - j): k lag/lead pairs over ONE window ordering, in one pass
+    -- (a window that would start before the device's first or end after its last submission has
+    -- a NULL end and does not fit: as when each window start was computed and then maxed over the
+    -- k - 1 preceding rows, which sorted the rows twice)
     select
         response_id,
-        source_code,
-        periode_declared,
-        device_id,
-        submitted_at_wita,
-        file_name,
-        row_number,
-        case when {{ minutes_between('submitted_at_wita',
-                'lead(submitted_at_wita, ' ~ (k - 1) ~ ') over (partition by source_code, periode_declared, device_id order by ' ~ submission_order ~ ')') }}
-            <= {{ beruntun_menit }} then 1 else 0 end as awal_beruntun
+        case when
+            {%- for j in range(k) %}
+            {{ minutes_between(
+                ('lag(submitted_at_wita, ' ~ j ~ ') over w' if j > 0 else 'submitted_at_wita'),
+                ('lead(submitted_at_wita, ' ~ (k - 1 - j) ~ ') over w' if k - 1 - j > 0 else 'submitted_at_wita')) }}
+                <= {{ beruntun_menit }}{{ " or" if not loop.last }}
+            {%- endfor %}
+        then 1 else 0 end as dalam_beruntun
     from used
     where device_id is not null
       and submitted_at_wita is not null
-
-),
-
-beruntun as (
-
-    -- a row is in a burst when one of the k windows that contain it fits
-    select
-        response_id,
-        max(awal_beruntun) over (
-            partition by source_code, periode_declared, device_id
-            order by {{ submission_order }}
-            rows between {{ k - 1 }} preceding and current row
-        ) as dalam_beruntun
-    from windows
+    window w as (partition by source_code, periode_declared, device_id order by {{ submission_order }})
 
 ),
 
