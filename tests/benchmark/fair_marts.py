@@ -49,17 +49,18 @@ SCALE = 2520
 _VISIBLE = ("table_catalog in (current_database(), 'temp') "
             "and table_schema in (current_schema(), 'main')")
 
-DEFAULT_PARAMS: dict[str, Any] = {
-    "weight_mode": "exact",
-    "min_answered_unsur": 5,
-    "kebijakan_ditandai": "hitung",
-    "ditandai_ulang_menit": 30.0,
-    "ditandai_beruntun_jumlah": 5,
-    "ditandai_beruntun_menit": 10.0,
-    "ditandai_seragam_toleransi": 0.10,
-    "ditandai_seragam_min_responden": 30,
-    "populasi_tambahan": [],
-}
+def _dbt_defaults() -> dict[str, Any]:
+    """dbt_project.yml's vars (their one home), the ones the marts read."""
+    from tests.benchmark.fair_rows import dbt_default_vars
+
+    keys = ("weight_mode", "min_answered_unsur", "kebijakan_ditandai", "ditandai_ulang_menit",
+            "ditandai_beruntun_jumlah", "ditandai_beruntun_menit", "ditandai_seragam_toleransi",
+            "ditandai_seragam_min_responden", "populasi_tambahan")
+    defaults = dbt_default_vars()
+    return {k: defaults[k] for k in keys}
+
+
+DEFAULT_PARAMS: dict[str, Any] = _dbt_defaults()
 
 MARTS = ("ingest_files", "reconciliation", "quarantine", "duplicates", "respons_ditandai",
          "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_unsur", "ikm_kota_unsur", "prioritas_unsur",

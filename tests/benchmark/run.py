@@ -1,27 +1,29 @@
-"""`make bench`: the whole pipeline against the bare DuckDB limit and a pandas baseline.
+"""`make bench`: the pipeline against the fair reference, the same required work hand-written.
 
     python -m tests.benchmark.run --rows N --out DIR [--json PATH]
 
-One run, on one synthetic estate (tests/benchmark/estate.py) of N responses in DIR/estate:
+One run, on one benchmark estate (tests/benchmark/estate.py: realistic dirt, Excel and
+Windows-1252 sources) of N responses in DIR/estate, each measurement in a fresh subprocess whose
+whole process tree is sampled for RSS:
 
-a. the full pipeline through Dagster (ingest -> dbt build -> checks -> publish) in a subprocess
-   with SKM_DATA_DIR=DIR/estate and a fresh DAGSTER_HOME: wall time, time per stage from the
-   Dagster event log, responses per second, peak RSS summed over the process tree (dbt included);
-b. the bare limit: one hand-written DuckDB statement over the same raw CSV and JSON files, in a
-   fresh process: wall time and peak RSS;
-c. the pandas baseline, as an analyst would write it in a notebook, in a fresh process;
-d. the incremental run: one OPD's file for 2026-S1 (about 1% of N) lands, and the run that brings
-   the published file up to date is timed (the semester partition when the job is partitioned,
-   a full re-run otherwise);
-e. sanity: the published ikm_opd.nilai_ikm equals the bare and pandas results per OPD and
-   semester within 0.01.
+1. the fair reference (tests/benchmark/fair.py): sha256, read + lake, normalise + quarantine +
+   duplicates, trust rules, marts, publish, each timed;
+2. the pipeline without the Laporan through Dagster (stage 'warehouse': ingest, dbt build with its
+   tests, the checks, publish; SKM_DATA_DIR=DIR/estate, a fresh DAGSTER_HOME): the Dagster step
+   times, dbt's run_results.json (per model and test), the time outside the steps;
+3. the Laporan and exports of every semester (stage 'laporan'), seconds per report;
+4. the incremental run: one OPD's 2026-S1 file (~1 % of N) lands, its semester partition runs
+   until the published file is up to date, then its Laporan (only that semester re-rendered);
+5. sanity: the published file equals the fair reference's on every mart (fair_compare), before
+   and after the increment.
 
-Plus the project's Excel reader speed on a separate 20 000-row workbook (not pipeline timing).
-Prints a table of ratios against the targets of the issue (at 10 M rows) and writes everything to
-the JSON file. Exit status 1 when a measurement failed or the sanity comparison did not match
-(never because of a timing target).
+Beside them, information only: the bare index statement and a pandas baseline (the index alone,
+every row counted), and the Excel reader's speed on the estate's Excel files. Prints the ratios
+against the targets of issue #19 (at 10 M rows) and writes everything to the JSON file. Exit
+status 1 when a measurement failed or the sanity check did not match (never because of a timing
+target).
 
-The same module is also the children it starts: ``--child bare|pandas|pipeline``.
+The same module is also the children it starts: ``--child fair|bare|pandas|pipeline``.
 """
 
 from __future__ import annotations
