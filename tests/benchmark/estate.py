@@ -61,6 +61,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from pipelines.ingest.readers import column_letter
 from pipelines.registry import TEMPLATE_FIELDS
 from pipelines.sample_data.answers import SCALES
 from pipelines.settings import UNSUR_KEYS
@@ -683,15 +684,6 @@ def _workbook_xml(sheet: str) -> str:
             f'<sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>')
 
 
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def _xml_text(expr: str) -> str:
     return f"replace(replace(replace({expr}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')"
 
@@ -707,7 +699,7 @@ def xlsx_sheet_sql(rows: str, first_row: int) -> str:
     texts as inline strings, blanks as no cell."""
     cells = []
     for c, f in enumerate(TEMPLATE_FIELDS):
-        col = _letter(c)
+        col = column_letter(c)
         ref = f"'{col}' || r"
         value = {"submitted_at": "ts_wita", "jenis_layanan": "layanan", "jenis_kelamin": "jk", "usia": "umur"}.get(
             f, f"a_{f}" if f in UNSUR_KEYS else f)
@@ -731,7 +723,7 @@ def write_xlsx_rows(con: duckdb.DuckDBPyConnection, rows: str, target: Path, tit
     on row XLSX_HEADER_ROW, the data below, one sheet (XLSX_SHEET unless told). Written as the Office Open XML
     parts themselves: at 10 M rows the Excel sources hold ~200 000 rows, which openpyxl would
     take about a minute to write cell by cell."""
-    header = "".join(_inline(f"{_letter(c)}{XLSX_HEADER_ROW}", f) for c, f in enumerate(TEMPLATE_FIELDS))
+    header = "".join(_inline(f"{column_letter(c)}{XLSX_HEADER_ROW}", f) for c, f in enumerate(TEMPLATE_FIELDS))
 
     def esc(s: str) -> str:
         return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -40,6 +40,7 @@ from pathlib import Path
 import duckdb
 
 from pipelines.ingest.loader import config_sha
+from pipelines.ingest.readers import cell_text
 from pipelines.ingest.secret import hmac_sha256_sql
 from pipelines.registry import PII_FIELDS, Source, normalise_header
 from pipelines.settings import REPO_ROOT, UNSUR_KEYS
@@ -157,19 +158,8 @@ def _relation(f: Landed, tmpdir: Path) -> tuple[str, dict[str, str]]:
         headers = [str(h or "") for h in rows[start]]
         width = len(headers)
 
-        def cell(v: object) -> str | None:
-            if v is None or v == "":
-                return None
-            if isinstance(v, dt.datetime):
-                return v.strftime("%Y-%m-%d %H:%M:%S") if v.time() != dt.time() else v.strftime("%Y-%m-%d")
-            if isinstance(v, dt.date):
-                return v.strftime("%Y-%m-%d")
-            if isinstance(v, float) and v.is_integer():
-                return str(int(v))
-            return str(v)
-
         body = rows[start + 1:]  # formula cells without a saved value: not in the benchmark estate
-        table = pd.DataFrame({f"c{i}": pd.Series([cell(r[i]) if i < len(r) else None for r in body], dtype=object)
+        table = pd.DataFrame({f"c{i}": pd.Series([cell_text(r[i]) if i < len(r) else None for r in body], dtype=object)
                               for i in range(width)})
         name = f"xlsx_{f.sha[:12]}"
         _XLSX[name] = table
@@ -359,13 +349,14 @@ def build_staging(con: duckdb.DuckDBPyConnection, lake: Path, log: list[dict], s
                  "try_strptime(t, '%Y-%m-%dT%H:%M'))")
     parts = "['first', 'second', 'year', 'hour', 'minute', 'second_', 'ampm']"
 
+    # the dbt macro normalise_label, for both sides of each label lookup
+    norm = "nullif(trim(regexp_replace(regexp_replace(lower({x}), '[\\s\\x{{00A0}}]+', ' ', 'g'), ' ?([/-]) ?', '\\1', 'g')), '')"
+
     def label(seed: str, target: str, column: str) -> str:
-        norm = "nullif(trim(regexp_replace(regexp_replace(lower({x}), '[\\s\\x{{00A0}}]+', ' ', 'g'), ' ?([/-]) ?', '\\1', 'g')), '')"
         return (f"{column}_values AS (SELECT v.raw, l.{target} FROM (SELECT DISTINCT {column}_raw AS raw FROM t2 "
                 f"WHERE {column}_raw IS NOT NULL) AS v JOIN {seed} AS l ON {norm.format(x='l.label')} = "
                 f"{norm.format(x='v.raw')})")
 
-    norm = "nullif(trim(regexp_replace(regexp_replace(lower({x}), '[\\s\\x{{00A0}}]+', ' ', 'g'), ' ?([/-]) ?', '\\1', 'g')), '')"
     usia_norm = "regexp_replace(" + norm + ", ' ?(tahun|thn|th)$', '')"
     unsur_cols = ", ".join(f"r.u_{u}" for u in UNSUR_KEYS)
     # response_id is a generated column (computed when read): 45 distinct characters a row do not
@@ -402,8 +393,7 @@ def build_staging(con: duckdb.DuckDBPyConnection, lake: Path, log: list[dict], s
             FROM t1
         ),
         t2 AS (
-            SELECT r.source_code || ':' || left(r.file_sha256, 16) || ':' || CAST(r.row_number AS VARCHAR) AS response_id,
-                   r.source_code, r.opd_kode, r.file_name, r.file_sha256, r.periode_declared, r.row_number,
+            SELECT r.source_code, r.opd_kode, r.file_name, r.file_sha256, r.periode_declared, r.row_number,
                    r.file_ingested_at, r.source_timezone, r.submission_id, r.device_id, r.submitted_at,
                    CASE WHEN regexp_matches(t, {literal(offset)}) THEN timezone('Asia/Makassar', TRY_CAST(t AS TIMESTAMPTZ))
                         WHEN coalesce(r.source_timezone, 'Asia/Makassar') = 'Asia/Makassar' THEN {local_iso}
