@@ -199,6 +199,23 @@ class AlertsBlock(_Block):
     urls: list[Annotated[StrictStr, AfterValidator(_valid_alert_url)]] = []
 
 
+def _confined_landing(value: str) -> str:
+    """A landing folder is a relative path inside the data folder: no absolute path, no '..',
+    not one of the pipeline's own folders (the run would read its own output)."""
+    p = PurePosixPath(value.replace("\\", "/"))
+    if p.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
+        raise ValueError(f"landing {value!r} must be a folder inside the data folder (e.g. raw/<code>), "
+                         "not an absolute path")
+    if ".." in p.parts:
+        raise ValueError(f"landing {value!r} must stay inside the data folder: '..' is not allowed")
+    parts = [x for x in p.parts if x not in ("", ".")]
+    if not parts:
+        raise ValueError("landing must name a folder inside the data folder, not the data folder itself")
+    if parts[0] in RESERVED_DIRS:
+        raise ValueError(f"landing {value!r} is inside the pipeline's own folder {parts[0]}/")
+    return "/".join(parts)
+
+
 class SourceEntry(_Block):
     code: Annotated[StrictStr, Field(pattern=r"^[a-z0-9][a-z0-9_]*$")]
     opd_kode: Annotated[StrictStr, Field(min_length=1)]
@@ -228,23 +245,7 @@ class SourceEntry(_Block):
             date_formats(value)  # raises with the reason
         return value
 
-    @field_validator("landing")
-    @classmethod
-    def _confined(cls, value: str) -> str:
-        """A landing folder is a relative path inside the data folder: no absolute path, no '..',
-        not one of the pipeline's own folders (the run would read its own output)."""
-        p = PurePosixPath(value.replace("\\", "/"))
-        if p.is_absolute() or value.startswith("~") or re.match(r"^[A-Za-z]:", value):
-            raise ValueError(f"landing {value!r} must be a folder inside the data folder (e.g. raw/<code>), "
-                             "not an absolute path")
-        if ".." in p.parts:
-            raise ValueError(f"landing {value!r} must stay inside the data folder: '..' is not allowed")
-        parts = [x for x in p.parts if x not in ("", ".")]
-        if not parts:
-            raise ValueError("landing must name a folder inside the data folder, not the data folder itself")
-        if parts[0] in RESERVED_DIRS:
-            raise ValueError(f"landing {value!r} is inside the pipeline's own folder {parts[0]}/")
-        return "/".join(parts)
+    _confined = field_validator("landing")(_confined_landing)
 
     @model_validator(mode="after")
     def _mapped(self) -> SourceEntry:
@@ -266,12 +267,20 @@ class SourceEntry(_Block):
         return self
 
 
+class TindakLanjutBlock(_Block):
+    """Where the OPD's follow-up plans (RTL files, pipelines/ingest/rtl.py) land: one sub-folder
+    per periode whose results the plan answers (rtl/2025-S1/ holds the plans made after 2025-S1)."""
+
+    landing: Annotated[StrictStr, Field(min_length=1), AfterValidator(_confined_landing)] = "rtl"
+
+
 class RegistryFile(_Block):
     defaults: DefaultsBlock = DefaultsBlock()
     quality: QualityBlock = QualityBlock()
     kepercayaan: KepercayaanBlock = KepercayaanBlock()
     freshness: FreshnessBlock = FreshnessBlock()
     alerts: AlertsBlock = AlertsBlock()
+    tindak_lanjut: TindakLanjutBlock = TindakLanjutBlock()
     sources: list[SourceEntry] = []
 
     @model_validator(mode="after")
@@ -568,6 +577,7 @@ class Registry:
     trust: TrustConfig
     freshness: FreshnessConfig = FreshnessConfig()
     alert_urls: tuple[str, ...] = ()  # apprise URLs of the `alerts:` block (pipelines/alerts.py)
+    rtl_landing: str = "rtl"  # where the RTL files land (`tindak_lanjut:`, pipelines/ingest/rtl.py)
 
     def source(self, code: str) -> Source | None:
         return next((s for s in self.sources if s.code == code), None)
@@ -576,7 +586,8 @@ class Registry:
 def load(path: Path) -> Registry:
     """Reads and validates `path` (RegistryError names file, line, source and key)."""
     return Registry(path=path, sources=tuple(load_registry(path)), quality=load_quality(path), trust=load_trust(path),
-                    freshness=load_freshness(path), alert_urls=tuple(parse_registry(path).alerts.urls))
+                    freshness=load_freshness(path), alert_urls=tuple(parse_registry(path).alerts.urls),
+                    rtl_landing=parse_registry(path).tindak_lanjut.landing)
 
 
 # --- the reference (docs/registry.md) --------------------------------------------------------
@@ -626,6 +637,9 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
                     "msteams://, tgram://, ...), one per target, beside SKM_ALERT_URLS. A URL with a password belongs in SKM_ALERT_URLS, "
                     "not in this file.",
                     "[\"mailto://smtp.example.go.id:25?from=skm@example.go.id&to=data@example.go.id\"]"),
+    "tindak_lanjut.landing": ("The folder inside the data folder the OPD's follow-up plans (RTL files, CSV or "
+                              "xlsx from the RTL template) land in, one sub-folder per periode whose results "
+                              "the plan answers (rtl/2025-S1/ holds the plans made after 2025-S1).", "rtl"),
     "sources[].code": ("The source's id: lower case, digits and _.", "dpmptsp_web"),
     "sources[].opd_kode": ("The OPD the responses belong to.", "DPMPTSP"),
     "sources[].opd_nama": ("The OPD's name, as published.", "Dinas Penanaman Modal dan PTSP"),
@@ -669,7 +683,8 @@ KEY_DOCS: dict[str, tuple[str, str]] = {
 }
 _BLOCKS: dict[str, type[BaseModel]] = {"defaults": DefaultsBlock, "quality": QualityBlock,
                                        "kepercayaan": KepercayaanBlock, "freshness": FreshnessBlock,
-                                       "alerts": AlertsBlock, "sources[]": SourceEntry}
+                                       "alerts": AlertsBlock, "tindak_lanjut": TindakLanjutBlock,
+                                       "sources[]": SourceEntry}
 
 
 def _type_name(annotation: Any) -> str:

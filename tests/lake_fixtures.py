@@ -23,6 +23,7 @@ from typing import Any
 import duckdb
 
 from pipelines.ingest import dates
+from pipelines.ingest.loader import ensure_rtl_lake
 from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
 from pipelines.settings import DBT_PROJECT_DIR, UNSUR_KEYS
 
@@ -152,6 +153,7 @@ def write_lake(data_dir: Path, sources: Iterable[Source], files: Iterable[LakeFi
                         f.date_order if written else None, "test fixture" if written else None, f.ingested_at))
         _write(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
         _write(con, INGEST_FILE_COLUMNS, log, lake / "ingest_files.parquet")
+        ensure_rtl_lake(con, lake)
         _write(con, SOURCE_COLUMNS,
                [(s.source_code, s.opd_kode, s.opd_nama, s.format, s.timezone, s.landing) for s in sources],
                lake / "sources.parquet")

@@ -23,7 +23,9 @@
     {%- do run_query('create database if not exists raw') -%}
     {%- for name, path, recursive in [('responses', lake ~ '/responses', true),
                                       ('ingest_files', lake ~ '/ingest_files.parquet', false),
-                                      ('sources', lake ~ '/sources.parquet', false)] -%}
+                                      ('sources', lake ~ '/sources.parquet', false),
+                                      ('rtl', lake ~ '/rtl', true),
+                                      ('rtl_files', lake ~ '/rtl_files.parquet', false)] -%}
         {%- do run_query('drop table if exists raw.' ~ name) -%}
         {%- do run_query("create table raw." ~ name ~ " using parquet options (path " ~ sql_string(path)
                          ~ (", recursiveFileLookup 'true', mergeSchema 'true'" if recursive else "") ~ ")") -%}

@@ -63,3 +63,11 @@
         else cast(cast(substr({{ label }}, 1, 4) as integer) - 1 as {{ dbt.type_string() }}) || '-S2'
     end
 {%- endmacro %}
+
+{#- The semester after a periode label: 2025-S1 -> 2025-S2, 2025-S2 -> 2026-S1. -#}
+{% macro periode_berikutnya(label) -%}
+    case
+        when substr({{ label }}, 6, 2) = 'S1' then substr({{ label }}, 1, 4) || '-S2'
+        else cast(cast(substr({{ label }}, 1, 4) as integer) + 1 as {{ dbt.type_string() }}) || '-S1'
+    end
+{%- endmacro %}

@@ -15,6 +15,7 @@ from dagster import (
 
 from pipelines.ingest.landed import record_ingested, snapshot
 from pipelines.ingest.loader import IngestResult, ingest
+from pipelines.ingest.rtl import RtlFile, ingest_rtl
 from pipelines.partitions import periodes_of, semester_partitions
 from pipelines.context import SkmContext
 from pipelines.run_lock import RunLock
@@ -22,6 +23,8 @@ from pipelines.run_lock import RunLock
 RAW_RESPONSES = AssetKey(["raw", "responses"])
 RAW_INGEST_FILES = AssetKey(["raw", "ingest_files"])
 RAW_SOURCES = AssetKey(["raw", "sources"])
+RAW_RTL = AssetKey(["raw", "rtl"])
+RAW_RTL_FILES = AssetKey(["raw", "rtl_files"])
 
 
 def _markdown_table(header: list[str], rows: list[list[object]]) -> str:
@@ -61,6 +64,11 @@ def _metadata(result: IngestResult) -> dict:
                   description="One row per landed file: loaded, duplicate_file, replaced, removed or error "
                               "with a message naming the file and what is wrong."),
         AssetSpec(RAW_SOURCES, group_name="ingest", description="The source registry (data/sources.yml) as a table."),
+        AssetSpec(RAW_RTL, group_name="ingest",
+                  description="Every row of the OPD's follow-up plans (RTL files under data/rtl/<periode>/), as "
+                              "text, with file, sha256 and row number; re-read whole by every run."),
+        AssetSpec(RAW_RTL_FILES, group_name="ingest",
+                  description="One row per landed RTL file: loaded, duplicate_file or error with its message."),
     ],
     partitions_def=semester_partitions,
     backfill_policy=BackfillPolicy.single_run(),
@@ -78,7 +86,23 @@ def raw_lake(context: AssetExecutionContext, skm: SkmContext, run_lock: RunLock)
         if f.status == "error":
             context.log.warning(f.message)
     record_ingested(p, landed, periodes)  # the landing sensor does not relaunch these files
+    # the plans are a few dozen rows: every periode's, every run (pipelines/ingest/rtl.py)
+    rtl = ingest_rtl(skm.registry.rtl_landing, p.data_dir, p.lake)
+    for f in rtl:
+        if f.status != "loaded":
+            context.log.warning(f.message)
     meta = _metadata(result)
     yield MaterializeResult(asset_key=RAW_RESPONSES, metadata=meta)
     yield MaterializeResult(asset_key=RAW_INGEST_FILES, metadata={"files": MetadataValue.int(len(result.files))})
     yield MaterializeResult(asset_key=RAW_SOURCES, metadata={"sources": MetadataValue.int(len(sources))})
+    yield MaterializeResult(asset_key=RAW_RTL, metadata=_rtl_metadata(rtl))
+    yield MaterializeResult(asset_key=RAW_RTL_FILES, metadata={"files": MetadataValue.int(len(rtl))})
+
+
+def _rtl_metadata(files: list[RtlFile]) -> dict:
+    return {
+        "rows_loaded": MetadataValue.int(sum(f.rows_read or 0 for f in files if f.status == "loaded")),
+        "files_loaded": MetadataValue.int(sum(1 for f in files if f.status == "loaded")),
+        "files_with_errors": MetadataValue.int(sum(1 for f in files if f.status == "error")),
+        "file_problems": MetadataValue.md("\n".join(f"- {f.message}" for f in files if f.message) or "none"),
+    }

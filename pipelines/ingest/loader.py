@@ -23,7 +23,8 @@ from pipelines.faults import pause_point
 from pipelines.ingest import dates
 from pipelines.ingest.readers import READERS, FileProblem, RawView
 from pipelines.ingest.secret import hmac_sha256_sql, pii_key
-from pipelines.ingest.schema import INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, SOURCE_COLUMNS, VALUE_COLUMNS, ddl
+from pipelines.ingest.schema import (INGEST_FILE_COLUMNS, RESPONSE_COLUMNS, RTL_COLUMNS, RTL_FILE_COLUMNS, SOURCE_COLUMNS,
+                                     VALUE_COLUMNS, ddl)
 from pipelines.periode import Periode
 from pipelines.registry import PII_FIELDS, REQUIRED_FIELDS, Source, normalise_header
 from pipelines.sql import ident, literal
@@ -455,6 +456,7 @@ def execute_plan(plan: IngestPlan, sources: list[Source], data_dir: Path, lake: 
             if sha not in loaded_sha:
                 _parquet_path(lake, code, sha).unlink(missing_ok=True)
         _write_table(con, RESPONSE_COLUMNS, [], lake / "responses" / "_empty.parquet")
+        ensure_rtl_lake(con, lake)
         log_rows = [tuple(getattr(r, c) for c in INGEST_FILE_COLUMNS) for r in plan.records + plan.history]
         _write_table(con, INGEST_FILE_COLUMNS, log_rows, lake / "ingest_files.parquet")
         src_rows = [(s.code, s.opd_kode, s.opd_nama, s.format, s.timezone, s.landing) for s in sources]
@@ -462,6 +464,16 @@ def execute_plan(plan: IngestPlan, sources: list[Source], data_dir: Path, lake: 
     finally:
         con.close()
     return IngestResult(plan.records + plan.history)
+
+
+def ensure_rtl_lake(con: duckdb.DuckDBPyConnection, lake: Path) -> None:
+    """The RTL part of the lake as the contract's globs expect it, when no RTL ingest has written
+    it yet (pipelines/ingest/rtl.py rewrites it whole): an empty schema file and an empty log."""
+    (lake / "rtl").mkdir(parents=True, exist_ok=True)
+    if not (lake / "rtl" / "_empty.parquet").exists():
+        _write_table(con, RTL_COLUMNS, [], lake / "rtl" / "_empty.parquet")
+    if not (lake / "rtl_files.parquet").exists():
+        _write_table(con, RTL_FILE_COLUMNS, [], lake / "rtl_files.parquet")
 
 
 def ingest(sources: list[Source], data_dir: Path, lake: Path, key: bytes | str | None = None,

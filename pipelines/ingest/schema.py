@@ -8,6 +8,8 @@ Layout under ``Paths.lake`` (``data/warehouse/raw``):
   holds the schema with zero rows so that a glob never fails on an empty lake.
 - ``ingest_files.parquet``: one row per landed file ever seen, with its status. Only rows of files
   whose status is ``loaded`` count; a corrected re-export marks the file it replaces ``replaced``.
+- ``rtl/<file_sha256>.parquet`` and ``rtl_files.parquet``: the OPD's follow-up plans (RTL files,
+  pipelines/ingest/rtl.py), every value as text, with the same lineage, and their file log.
 - ``sources.parquet``: the registry as a table (source_code, opd_kode, opd_nama, format,
   timezone, landing).
 
@@ -16,6 +18,7 @@ Parquet keeps ingest engine-neutral: DuckDB reads it directly, Spark as external
 
 from __future__ import annotations
 
+from pipelines.rtl_template import RTL_HEADERS
 from pipelines.settings import UNSUR_KEYS
 
 LINEAGE_COLUMNS: dict[str, str] = {
@@ -74,6 +77,26 @@ SOURCE_COLUMNS: dict[str, str] = {
     "format": "VARCHAR",
     "timezone": "VARCHAR",
     "landing": "VARCHAR",
+}
+
+
+RTL_COLUMNS: dict[str, str] = {
+    "file_name": "VARCHAR",  # relative to the RTL landing folder: '2025-S1/DPMPTSP.xlsx'
+    "file_sha256": "VARCHAR",
+    "periode_declared": "VARCHAR",  # the periode folder
+    "row_number": "BIGINT",  # 1-based data row (header excluded)
+    **{f: "VARCHAR" for f in RTL_HEADERS},  # every value as text, exactly as the file had it
+}
+RTL_FILE_COLUMNS: dict[str, str] = {
+    "file_name": "VARCHAR",
+    "file_sha256": "VARCHAR",
+    "periode_declared": "VARCHAR",
+    "file_bytes": "BIGINT",
+    "status": "VARCHAR",  # loaded | duplicate_file | error
+    "message": "VARCHAR",  # for anything but 'loaded': what is wrong, naming the file
+    "rows_read": "BIGINT",  # data rows written to the lake
+    "rows_blank": "BIGINT",  # rows with no value in any column: skipped
+    "ingested_at": "TIMESTAMP",
 }
 
 

@@ -22,9 +22,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pipelines.periode import Periode
-from pipelines.registry import Source, load_registry
+from pipelines.registry import Source, load_registry, parse_registry
 from pipelines.sample_data import answers as ans
 from pipelines.sample_data import people, suspicious as sus, writers
+from pipelines.sample_data.rtl import PERIODE as RTL_PERIODE, write_rtl_samples
 from pipelines.sample_data.profiles import (
     SARAN_IMPROVE,
     SARAN_POSITIVE,
@@ -552,12 +553,17 @@ def write_sample(data_dir: Path, registry_path: Path | None = None, rows: int = 
     data_dir = Path(data_dir)
     for code in periodes:
         parse_periode(code)  # fail before writing anything
-    sources = load_registry(Path(registry_path) if registry_path else default_registry(data_dir))
+    registry = Path(registry_path) if registry_path else default_registry(data_dir)
+    sources = load_registry(registry)
     unknown = set(suspicious) - {s.code for s in sources}
     if unknown:
         raise ValueError(f"suspicious: not registry sources: {sorted(unknown)}")
-    return [write_source(data_dir, s, per, rows, seed, suspicious=s.code in suspicious)
-            for s in sources for per in periodes]
+    written = [write_source(data_dir, s, per, rows, seed, suspicious=s.code in suspicious)
+               for s in sources for per in periodes]
+    if RTL_PERIODE in periodes:
+        # the OPD's follow-up plans made after 2025-S1, judged by 2025-S2 (pipelines/sample_data/rtl.py)
+        write_rtl_samples(data_dir, {s.opd_kode for s in sources}, parse_registry(registry).tindak_lanjut.landing)
+    return written
 
 
 def generate(data_dir: Path, registry_path: Path | None = None, rows: int = 400, seed: int = 2025,
