@@ -55,7 +55,8 @@ def _published_copy(data_dir: Path, target: Path) -> Path:
 
 def assert_every_mart_equal(published: Path, fair: Path) -> dict:
     result = fair_compare.compare(published, fair)
-    assert set(result["tables"]) == MARTS, "every mart of dbt_project/models/marts is compared, nothing else"
+    assert set(result["tables"]) == MARTS - set(fair_compare.SKIPPED), \
+        "every mart of dbt_project/models/marts is compared but the named follow-up marts, nothing else"
     assert set(result["skipped"]) <= set(fair_compare.SKIPPED)
     assert result["matched"], fair_compare.summary(result) + "\n" + repr(
         {n: t["differences"] for n, t in result["tables"].items() if not t["matched"]})

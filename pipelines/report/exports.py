@@ -33,6 +33,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pipelines.periode import Periode, waktu_wita
+from pipelines.report.rtl_draft import DRAFT_FOLDER, write_drafts
 from pipelines.sql import ident, literal
 
 
@@ -69,6 +70,11 @@ READING_ORDER: dict[str, tuple[str, ...]] = {
     "ikm_sensitivitas": ("level", "opd_kode NULLS FIRST", "jenis_layanan NULLS FIRST"),
     "ikm_perubahan": ("level", "opd_kode NULLS FIRST"),
     "profil_responden": ("level", "opd_kode NULLS FIRST", "dimensi"),
+    "rencana_tindak_lanjut": ("opd_kode", "prioritas NULLS LAST", "urutan", "file_name", "row_number"),
+    "hasil_tindak_lanjut": ("opd_kode", "urutan", "file_name", "row_number"),
+    "cakupan_tindak_lanjut": ("opd_kode",),
+    "rtl_tidak_dipakai": ("file_name", "row_number"),
+    "rtl_rekonsiliasi": ("file_name",),
 }
 
 # One Indonesian line per sheet for the 'Petunjuk' sheet and the open-data resources (readers are
@@ -95,6 +101,13 @@ TABLE_GUIDE: dict[str, str] = {
     "duplicates": "Baris duplikat yang tidak dihitung, dengan baris yang diulanginya.",
     "ingest_files": "Catatan berkas yang diterima dari OPD: nama, status, jumlah baris, pesan.",
     "quality_gates": "Pemeriksaan mutu data pada penerbitan ini dan hasilnya.",
+    "rencana_tindak_lanjut": "Rencana tindak lanjut (RTL) tiap OPD atas hasil periode ini: unsur, masalah, kegiatan, "
+                             "penanggung jawab, target waktu, status, dengan nilai unsur saat RTL dibuat.",
+    "hasil_tindak_lanjut": "Hasil tiap kegiatan RTL: nilai unsur pada periode ini dan periode berikutnya, perubahannya "
+                           "dan apakah perubahan itu nyata (lebih besar dari ketidakpastiannya).",
+    "cakupan_tindak_lanjut": "Apakah tiap OPD mempunyai kegiatan RTL untuk unsur terlemahnya.",
+    "rtl_tidak_dipakai": "Baris berkas RTL yang tidak dipakai dan alasannya (berkas, baris, kolom), atau baris ganda.",
+    "rtl_rekonsiliasi": "Rekonsiliasi berkas RTL: baris dibaca = dipakai + dikarantina + ganda.",
     NOTES_SHEET: "Lembar yang hanya memuat baris pertama; data lengkap ada di berkas CSV dan Parquet.",
 }
 GUIDE_FALLBACK = "Tabel terbitan; lihat docs/data-contract.md untuk uraian kolomnya."
@@ -260,8 +273,9 @@ def export_periode(con: duckdb.DuckDBPyConnection, periode: str, out_dir: Path,
                                                             rows[item.table]), item.filter) for item in plan]
         _write_notes_sheet(wb, done)
         wb.save(tmp / XLSX_NAME.format(periode=periode))
-        (tmp / "manifest.json").write_text(json.dumps(_manifest(con, periode, done), indent=2, ensure_ascii=False)
-                                           + "\n", encoding="utf-8")
+        drafts = write_drafts(con, periode, tmp / DRAFT_FOLDER)
+        (tmp / "manifest.json").write_text(json.dumps(_manifest(con, periode, done, drafts, tmp), indent=2,
+                                                      ensure_ascii=False) + "\n", encoding="utf-8")
         replace_dir(tmp, out_dir)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -378,7 +392,8 @@ def _write_notes_sheet(wb: Workbook, done: list[tuple[str, int, int, str]]) -> N
             ws.append([t, n, w, f"lembar ini memuat {w} baris pertama; data lengkap ada di {t}.csv dan {t}.parquet"])
 
 
-def _manifest(con: duckdb.DuckDBPyConnection, periode: str, done: list[tuple[str, int, int, str]]) -> dict:
+def _manifest(con: duckdb.DuckDBPyConnection, periode: str, done: list[tuple[str, int, int, str]],
+              drafts: list[Path] = (), folder: Path | None = None) -> dict:
     published = {}
     if published_at(con) is not None:
         row = con.execute("SELECT published_at_utc, run_id FROM _published LIMIT 1").fetchone()
@@ -390,6 +405,8 @@ def _manifest(con: duckdb.DuckDBPyConnection, periode: str, done: list[tuple[str
         "tables": {t: {"rows": n, "parquet": f"{t}.parquet", "xlsx_rows": w, "filter": how,
                        **({"csv": f"{t}.csv"} if w < n else {})}
                    for t, n, w, how in done},
+        # the RTL draft per OPD (pipelines/report/rtl_draft.py), to complete and land in rtl/<periode>/
+        "rtl_draf": [p.relative_to(folder).as_posix() for p in drafts] if folder else [],
     }
 
 

@@ -318,6 +318,68 @@ def _saran(pub: Published, periode: str, opd_kode: str | None) -> dict:
     return {"tersedia": True, "jumlah": sum(r["jumlah"] for r in per_opd), "items": [], "per_opd": per_opd}
 
 
+SUARA_CONTOH = 3  # masked quotes shown under each weak unsur
+
+
+def _suara_warga(pub: Published, periode: str, opd_kode: str | None, prioritas: list[dict]) -> dict:
+    """What citizens said about each of the page's weak unsur in the periode
+    (saran_tema_ringkasan: the number of saran tagged with the unsur, the most frequent keywords,
+    up to SUARA_CONTOH masked quotes): {"tersedia": the mart is published, "unsur": unsur -> that}.
+    OPD pages only."""
+    tersedia = pub.has("saran_tema_ringkasan", "periode", "opd_kode", "unsur", "jumlah_saran", "kata_teratas")
+    if opd_kode is None or not prioritas or not tersedia:
+        return {"tersedia": tersedia, "unsur": {}}
+    quotes = [c for c in ("contoh_1", "contoh_2", "contoh_3") if pub.has("saran_tema_ringkasan", c)][:SUARA_CONTOH]
+    out = {}
+    for r in pub.rows(f"SELECT unsur, jumlah_saran, kata_teratas{''.join(', ' + c for c in quotes)} "
+                      "FROM saran_tema_ringkasan WHERE periode = ? AND opd_kode = ?", [periode, opd_kode]):
+        out[r["unsur"]] = {"jumlah": _int(r["jumlah_saran"]), "kata": r["kata_teratas"],
+                           "contoh": [r[c] for c in quotes if r.get(c)]}
+    return {"tersedia": True, "unsur": {u["unsur"]: out[u["unsur"]] for u in prioritas if u["unsur"] in out}}
+
+
+def _rencana(pub: Published, periode: str, opd_kode: str | None, prioritas: list[dict]) -> dict:
+    """The follow-up plan made after this periode (rencana_tindak_lanjut of the periode): on an
+    OPD page its actions and, for each of the page's priorities, whether the plan covers it; on
+    the city page the OPD without an action for their weakest unsur (cakupan_tindak_lanjut)."""
+    out: dict = {"tersedia": pub.has("rencana_tindak_lanjut", "periode", "opd_kode", "kegiatan"),
+                 "kegiatan": [], "prioritas": [], "tanpa_rtl": [], "jumlah_opd": 0}
+    if not out["tersedia"]:
+        return out
+    if opd_kode is not None:
+        out["kegiatan"] = pub.rows(
+            "SELECT unsur, unsur_nama, urutan, prioritas, nilai_unsur, masalah, kegiatan, penanggung_jawab, "
+            "target_waktu, status, keterangan FROM rencana_tindak_lanjut WHERE periode = ? AND opd_kode = ? "
+            "ORDER BY prioritas NULLS LAST, urutan, file_name, row_number", [periode, opd_kode])
+        planned = {k["unsur"] for k in out["kegiatan"]}
+        out["prioritas"] = [{**u, "ada_rtl": u["unsur"] in planned} for u in prioritas]
+    elif pub.has("cakupan_tindak_lanjut", "unsur_terlemah_ditangani"):
+        out["tanpa_rtl"] = pub.rows(
+            "SELECT opd_kode, opd_nama, unsur_terlemah, unsur_terlemah_nama, nilai_unsur_terlemah, jumlah_kegiatan, "
+            "ada_rtl FROM cakupan_tindak_lanjut WHERE periode = ? AND NOT unsur_terlemah_ditangani "
+            "ORDER BY opd_kode", [periode])
+        out["jumlah_opd"] = pub.one("SELECT count(*) AS n FROM cakupan_tindak_lanjut WHERE periode = ?",
+                                    [periode])["n"]
+    return out
+
+
+def _hasil_tindak_lanjut(pub: Published, periode: str, opd_kode: str | None) -> dict:
+    """The appendix: what became of the previous periode's actions, judged by this periode
+    (hasil_tindak_lanjut whose periode_berikutnya is this one), each with the unsur's change and
+    whether it is larger than its uncertainty."""
+    if not pub.has("hasil_tindak_lanjut", "periode_berikutnya", "perubahan_nyata", "hasil"):
+        return {"tersedia": False, "kegiatan": []}
+    where, params = ("", [periode]) if opd_kode is None else (" AND opd_kode = ?", [periode, opd_kode])
+    rows = pub.rows(
+        "SELECT periode, opd_kode, opd_nama, unsur, unsur_nama, kegiatan, penanggung_jawab, target_waktu, status, "
+        "nilai_unsur, nilai_unsur_berikutnya, selisih, galat_baku_selisih, perubahan_nyata, hasil "
+        f"FROM hasil_tindak_lanjut WHERE periode_berikutnya = ?{where} ORDER BY opd_kode, urutan, file_name, row_number",
+        params)
+    for r in rows:  # the half-width of the 95 % band the change is judged against
+        r["batas"] = None if r["galat_baku_selisih"] is None else Decimal("1.96") * Decimal(str(r["galat_baku_selisih"]))
+    return {"tersedia": True, "kegiatan": rows}
+
+
 def _kualitas(pub: Published, periode: str, opd_kode: str | None) -> dict:
     """The data-quality footnote: what became of the landed rows of the periode (city-wide: the
     published reconciliation has no OPD column) and the warnings of the publishing run."""
@@ -368,6 +430,7 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
     unsur = _unsur(pub, periode, opd_kode)
     layanan = _layanan(pub, periode, opd_kode)
     trend = _trend(pub, periode, opd_kode)
+    priorities = _priorities(unsur)
     ctx = {
         **_unit(head, periode, prev_periode, opd_kode, kota_nama),
         "head": head,
@@ -375,7 +438,10 @@ def report_context(pub: Published, periode: str, opd_kode: str | None = None,
         "selisih": _delta(head.get("nilai_ikm"), prev.get("nilai_ikm") if prev else None),
         "sampel": _sample(head),
         "unsur": unsur,
-        "prioritas": _priorities(unsur),
+        "prioritas": priorities,
+        "suara": _suara_warga(pub, periode, opd_kode, priorities),
+        "rencana": _rencana(pub, periode, opd_kode, priorities),
+        "hasil_tl": _hasil_tindak_lanjut(pub, periode, opd_kode),
         "layanan": layanan,
         "profil": _page_profile(pub, periode, opd_kode, profile),
         "min_group": MIN_GROUP,
