@@ -91,6 +91,58 @@ def sample_run(tmp_path_factory: pytest.TempPathFactory) -> SampleRun:
     return SampleRun(root, found["success"], found["laporan"], found.get("row_counts", {}))
 
 
+# Responses in the benchmark estate of tests/test_benchmark_smoke.py, test_benchmark_estate.py and
+# test_fair_rows.py: one estate, one harness run (bench_run) for the three.
+BENCH_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class BenchRun:
+    """`python -m tests.benchmark.run` at BENCH_ROWS: its exit status and output tail, its JSON
+    report (None when it wrote none), and a copy of its estate as the full run (pipeline through
+    Dagster, then the Laporan) left it, before the increment landed."""
+
+    returncode: int
+    output: str
+    report: dict | None
+    estate: Path
+
+
+@pytest.fixture(scope="session")
+def bench_run(tmp_path_factory: pytest.TempPathFactory) -> BenchRun:
+    """The benchmark harness end to end on one BENCH_ROWS estate (each measurement a subprocess,
+    as `make bench`), keeping the estate after its full run: test_benchmark_smoke asserts on the
+    report, test_benchmark_estate and test_fair_rows on that pipeline run, so the estate is
+    generated and run once instead of three times. Nobody may write to `estate`: work on a
+    `copy_estate`. Made once per session: under pytest-xdist the first worker to ask makes it and
+    the other waits (a file lock in the session's folder), as sample_run."""
+    import subprocess
+    import sys
+
+    root = _shared_root(tmp_path_factory) / "bench_run"
+    summary = root.with_name("bench_run.json")
+    json_path = root / f"bench-{BENCH_ROWS}.json"
+    with open(root.with_name("bench_run.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not summary.exists():
+            shutil.rmtree(root, ignore_errors=True)  # what a failed attempt left
+            root.mkdir(parents=True)
+            env = dict(os.environ)
+            env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+            for var in ("SKM_DATA_DIR", "SKM_REGISTRY", "DAGSTER_HOME"):
+                env.pop(var, None)
+            proc = subprocess.run(
+                [sys.executable, "-m", "tests.benchmark.run", "--rows", str(BENCH_ROWS), "--out", str(root / "work"),
+                 "--json", str(json_path), "--full-run-copy", str(root / "estate")],
+                cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800,
+            )
+            summary.write_text(json.dumps({"returncode": proc.returncode,
+                                           "output": proc.stdout[-4000:] + proc.stderr[-4000:]}))
+    found = json.loads(summary.read_text())
+    report = json.loads(json_path.read_text()) if json_path.exists() else None
+    return BenchRun(found["returncode"], found["output"], report, root / "estate")
+
+
 def copy_estate(data_dir: Path, target: Path) -> Path:
     """A copy of a data folder after its run (files, lake, warehouse, published file, secret; file
     times kept): a run there behaves as the next run in the original would. Nothing in a data

@@ -5,36 +5,21 @@ all there is to measure (the targets are the benchmark's, at 10 M rows)."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-from pipelines.settings import REPO_ROOT
+from tests.conftest import BENCH_ROWS, BenchRun
 
 pytestmark = pytest.mark.slow
-ROWS = 10_000
+ROWS = BENCH_ROWS
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    out = tmp_path_factory.mktemp("bench")
-    json_path = out / f"bench-{ROWS}.json"
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    for var in ("SKM_DATA_DIR", "SKM_REGISTRY", "DAGSTER_HOME"):
-        env.pop(var, None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "tests.benchmark.run", "--rows", str(ROWS), "--out", str(out / "work"),
-         "--json", str(json_path)],
-        cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1800,
-    )
-    assert json_path.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
-    data = json.loads(json_path.read_text())
-    data["_exit"], data["_output"] = proc.returncode, proc.stdout[-4000:] + proc.stderr[-4000:]
+def report(bench_run: BenchRun) -> dict:
+    """The harness's report of the session's one bench run (tests/conftest.py bench_run, shared with
+    test_benchmark_estate and test_fair_rows)."""
+    assert bench_run.report is not None, bench_run.output
+    data = dict(bench_run.report)
+    data["_exit"], data["_output"] = bench_run.returncode, bench_run.output
     return data
 
 

@@ -1,7 +1,8 @@
 """The fair reference's row-level part (tests/benchmark/fair_rows.py) makes the same tables as the
-pipeline's dbt models: on a pipeline run over the 10 000-row bench estate, and on that run's staged
-rows dirtied with every quarantine reason, both duplicate rules, kiosk repeats and a burst (dbt
-rebuilds its row-level models on them), with the registry's thresholds and with other ones.
+pipeline's dbt models: on a pipeline run over the 10 000-row bench estate (the bench harness's run,
+tests/conftest.py bench_run), and on that run's staged rows dirtied with every quarantine reason,
+both duplicate rules, kiosk repeats and a burst (dbt rebuilds its row-level models on them), with
+the registry's thresholds and with other ones.
 Every produced table is compared with EXCEPT ALL both ways, its columns and types too."""
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import pytest
 
 from pipelines.settings import REPO_ROOT
 from tests.benchmark import fair_rows
+from tests.conftest import BENCH_ROWS, BenchRun
 
 pytestmark = pytest.mark.slow
-ROWS = 10_000
+ROWS = BENCH_ROWS
 
 # What the bench estate lacks (and the demo's sample data has only some of), written into a copy of
 # the staged rows; `i` numbers the staged rows in a fixed order.
@@ -75,16 +77,13 @@ OTHER_VARS = {"kebijakan_ditandai": "kecualikan", "ditandai_ulang_menit": 45.5, 
 
 
 @pytest.fixture(scope="module")
-def estate(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A pipeline run over the 10 000-row bench estate, in a folder of its own."""
-    from pipelines.context import SkmContext
-    from tests.benchmark.estate import generate
-    from tests.pipeline_run import run_pipeline
-
-    root = tmp_path_factory.mktemp("fair_rows") / "estate"
-    generate(root, ROWS)
-    assert run_pipeline(skm=SkmContext(data_dir=str(root))).success
-    return root
+def estate(bench_run: BenchRun) -> Path:
+    """A pipeline run over the 10 000-row bench estate: the bench harness's full run of the session
+    (tests/conftest.py bench_run, shared with test_benchmark_smoke and test_benchmark_estate). Read
+    only here: `dirty` works on a copy of its warehouse."""
+    assert bench_run.report is not None, bench_run.output
+    assert bench_run.report["pipeline"]["success"] and bench_run.report["laporan_run"]["success"], bench_run.output
+    return bench_run.estate
 
 
 def fair_db(warehouse: Path, params: dict) -> duckdb.DuckDBPyConnection:

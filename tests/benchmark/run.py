@@ -759,7 +759,12 @@ def _compare_fair(est: Path, fair: dict) -> dict:
     return compare(published, Path(fair["published"]))
 
 
-def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas: bool = False) -> int:
+def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas: bool = False,
+          full_run_copy: Path | None = None) -> int:
+    """The whole benchmark (module docstring). `full_run_copy`: where to copy the estate as the full
+    run (pipeline and Laporan) left it, before the increment lands: the tests that assert on a
+    pipeline run over the bench estate read that copy instead of running the pipeline again
+    (tests/conftest.py bench_run)."""
     from tests.benchmark import estate as estate_mod
 
     out = out.resolve()
@@ -816,6 +821,11 @@ def bench(rows: int, out: Path, json_path: Path | None, keep: bool, skip_pandas:
         "pipeline_vs_pandas": compare(published, pandas_map, SANITY_TOLERANCE) if pandas_map else {"skipped": True},
     }
 
+    if full_run_copy is not None:
+        full_run_copy = full_run_copy.resolve()
+        shutil.rmtree(full_run_copy, ignore_errors=True)
+        shutil.copytree(est, full_run_copy, symlinks=True)  # as tests/conftest.copy_estate: file times kept
+
     inc_rows = max(1, round(rows * INCREMENT_SHARE))
     lap_inc: dict = {}
     if pipe.get("success"):
@@ -871,6 +881,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="where to write the report (default OUT/bench-<rows>.json)")
     ap.add_argument("--keep", action="store_true", help="keep the generated estate and warehouse afterwards")
     ap.add_argument("--skip-pandas", action="store_true", help="leave out the pandas baseline")
+    ap.add_argument("--full-run-copy", type=Path,
+                    help="copy the estate after the full run (pipeline and Laporan), before the increment, here")
     ap.add_argument("--child", choices=("bare", "pandas", "pipeline", "fair"), help=argparse.SUPPRESS)
     ap.add_argument("--stage", choices=("warehouse", "laporan", "all"), default="warehouse", help=argparse.SUPPRESS)
     ap.add_argument("--fair-db", type=Path, help=argparse.SUPPRESS)
@@ -894,7 +906,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.out:
         ap.error("--out is required")
     json_path = args.json or args.out / f"bench-{args.rows}.json"
-    return bench(args.rows, args.out, json_path, args.keep, args.skip_pandas)
+    return bench(args.rows, args.out, json_path, args.keep, args.skip_pandas, args.full_run_copy)
 
 
 if __name__ == "__main__":
