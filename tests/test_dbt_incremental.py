@@ -37,9 +37,10 @@ PERIODE_MODELS = {
     "staging": {"stg_raw__responses"},
     "intermediate": {"int_answer_counts", "int_answer_values", "int_answer_summary", "int_response_issues", "int_responses_status",
                      "int_skor_layanan_unsur", "int_nrr_opd_unsur", "int_nrr_kota_unsur", "int_ikm_layanan",
-                     "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai"},
+                     "int_ikm_opd", "int_ikm_kota", "int_respons_ditandai", "int_saran"},
     "marts": {"ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden",
-              "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas", "ketidakpastian_ikm"},
+              "quarantine", "duplicates", "saran", "respons_ditandai", "ikm_sensitivitas", "ketidakpastian_ikm",
+              "saran_tema", "saran_tema_ringkasan"},
 }
 # tables with a periode that are full tables rebuilt every run: cheap, and right in a semester run
 # even when they look at another semester (ikm_perubahan) - the equality with a full build below
