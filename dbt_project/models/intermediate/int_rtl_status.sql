@@ -3,9 +3,31 @@
 -- every problem found) or duplikat (the same action - OPD, periode, unsur and kegiatan, compared
 -- after normalise_label - as an earlier row, which it names). Nothing is dropped: the
 -- reconciliation (rtl_rekonsiliasi) counts these against the rows read per file.
+-- Penanggung jawab must name a position or unit (a word of the seed rtl_jabatan, as a whole
+-- word): a bare person's name is personal data and is not published, so the row is quarantined
+-- with a message asking for the position.
 with rtl as (
 
     select * from {{ ref('stg_raw__rtl') }}
+
+),
+
+jabatan as (
+
+    select lower(kata) as kata from {{ ref('rtl_jabatan') }}
+
+),
+
+penanggung_jawab as (
+
+    select
+        r.rtl_id,
+        count(j.kata) > 0 as jabatan_dikenal
+    from rtl as r
+    left join jabatan as j
+        on concat(' ', {{ regexp_replace_all('lower(r.penanggung_jawab)', '[^a-z0-9]+', ' ') }}, ' ')
+           like concat('% ', j.kata, ' %')
+    group by r.rtl_id
 
 ),
 
@@ -20,6 +42,7 @@ checked as (
     select
         r.*,
         o.opd_kode is not null as opd_dikenal,
+        pj.jabatan_dikenal,
         concat_ws(', ',
             case when r.opd_kode is null or r.opd_kode = '' then 'OPD' end,
             case when r.unsur_label is null then 'unsur' end,
@@ -31,6 +54,8 @@ checked as (
     from rtl as r
     left join opd as o
         on r.opd_kode = o.opd_kode
+    left join penanggung_jawab as pj
+        on r.rtl_id = pj.rtl_id
 
 ),
 
@@ -44,6 +69,7 @@ problems as (
             when c.unsur is null then 'unsur_tidak_dikenal'
             when c.target_waktu is null then 'target_waktu_tidak_terbaca'
             when c.status is null then 'status_tidak_dikenal'
+            when not c.jabatan_dikenal then 'penanggung_jawab_bukan_jabatan'
         end as alasan,
         concat_ws('; ',
             case when c.kolom_kosong <> '' then concat('kosong: ', c.kolom_kosong) end,
@@ -54,7 +80,9 @@ problems as (
             case when c.target_waktu_tertulis is not null and c.target_waktu is null
                 then concat('target waktu ''', c.target_waktu_tertulis, ''' bukan tanggal (2025-12-31 atau 31/12/2025)') end,
             case when c.status_tertulis is not null and c.status is null
-                then concat('status ''', c.status_tertulis, ''' bukan rencana, berjalan atau selesai') end
+                then concat('status ''', c.status_tertulis, ''' bukan rencana, berjalan atau selesai') end,
+            case when c.penanggung_jawab is not null and not c.jabatan_dikenal
+                then 'penanggung jawab bukan jabatan atau unit: tulis jabatannya (mis. Kepala Bidang Pelayanan), bukan nama orang' end
         ) as masalah_baris
     from checked as c
 
