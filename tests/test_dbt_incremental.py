@@ -46,7 +46,11 @@ PERIODE_MODELS = {
 # even when they look at another semester (ikm_perubahan) - the equality with a full build below
 # covers them
 FULL_PERIODE_TABLES = {"intermediate.int_populasi", "marts.kecukupan_sampel", "marts.ikm_perubahan",
-                       "marts.prioritas_unsur"}
+                       "marts.prioritas_unsur",
+                       # the follow-up (RTL) models: a few dozen rows, every RTL file re-read each run
+                       "staging.stg_raw__rtl", "staging.stg_raw__rtl_files", "intermediate.int_rtl_status",
+                       "intermediate.int_galat_unsur", "marts.rencana_tindak_lanjut", "marts.rtl_tidak_dipakai",
+                       "marts.rtl_rekonsiliasi", "marts.hasil_tindak_lanjut", "marts.cakupan_tindak_lanjut"}
 MARTS = ("ikm_unsur", "ikm_layanan", "ikm_opd", "ikm_kota", "ikm_kota_unsur", "profil_responden", "quarantine",
          "duplicates", "reconciliation", "ingest_files")
 

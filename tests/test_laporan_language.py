@@ -26,8 +26,10 @@ DOT_DECIMAL = re.compile(r"(?<![\d.,\w])\d+\.\d{1,2}(?![\d\w])")
 
 
 def section_texts(page: str) -> dict[str, str]:
-    """Each <section>'s visible text (charts' SVG labels included, styles and scripts not)."""
+    """Each <section>'s visible text (charts' SVG labels included, styles and scripts not; nor
+    the citizens' own words quoted under a weak unsur, class "kutipan": "jam 08.00", English and all)."""
     page = re.sub(r"<(style|script)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r'<ul class="kutipan">.*?</ul>', " ", page, flags=re.S)
     return {m.group(1): " ".join(html.unescape(re.sub(r"<[^>]+>", " ", m.group(2))).split())
             for m in re.finditer(r'<section id="([^"]+)"[^>]*>(.*?)</section>', page, flags=re.S)}
 

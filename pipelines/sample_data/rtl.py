@@ -18,7 +18,7 @@ PERIODE = "2025-S1"
 # a position, never a person's name.
 PLANS: dict[str, list[dict[str, str]]] = {
     "DPMPTSP": [
-        {"unsur": "waktu", "masalah": "Antrean panjang pada jam 09.00-12.00, izin selesai melewati SOP",
+        {"unsur": "waktu", "masalah": "Antrean panjang pada pagi hari (pukul 9 sampai 12), izin selesai melewati SOP",
          "kegiatan": "Menambah satu loket dan membuka layanan janji temu daring",
          "penanggung_jawab": "Kepala Bidang Pelayanan Perizinan", "target_waktu": "2025-09-30",
          "status": "selesai", "keterangan": "Loket 4 beroperasi sejak 1 September 2025"},
