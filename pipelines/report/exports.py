@@ -75,6 +75,7 @@ READING_ORDER: dict[str, tuple[str, ...]] = {
     "cakupan_tindak_lanjut": ("opd_kode",),
     "rtl_tidak_dipakai": ("file_name", "row_number"),
     "rtl_rekonsiliasi": ("file_name",),
+    "saran_tema_ringkasan": ("opd_kode", "jumlah_saran DESC", "unsur"),
 }
 
 # One Indonesian line per sheet for the 'Petunjuk' sheet and the open-data resources (readers are
@@ -90,6 +91,8 @@ TABLE_GUIDE: dict[str, str] = {
     "prioritas_unsur": "Prioritas perbaikan: unsur tiap OPD dari nilai terendah, dengan nilai semester sebelumnya.",
     "profil_responden": "Profil responden (jenis kelamin, usia, pendidikan, pekerjaan); kelompok kecil disembunyikan.",
     "saran": "Saran dan masukan responden (data pribadi dalam teks sudah disamarkan).",
+    "saran_tema": "Tiap saran dengan unsur yang dibicarakannya (menurut daftar kata kunci; 'umum' bila tidak ada).",
+    "saran_tema_ringkasan": "Jumlah saran per OPD dan unsur, kata kunci terbanyak dan tiga contoh saran.",
     "kecukupan_sampel": "Kecukupan sampel per OPD dan jenis layanan: populasi, sampel minimum (Krejcie & Morgan), "
                         "jumlah responden.",
     "ketidakpastian_ikm": "Selang kepercayaan 95 % tiap Nilai IKM dan apakah mutunya pasti.",

@@ -5,7 +5,8 @@
 -- reconciliation (rtl_rekonsiliasi) counts these against the rows read per file.
 -- Penanggung jawab must name a position or unit (a word of the seed rtl_jabatan, as a whole
 -- word): a bare person's name is personal data and is not published, so the row is quarantined
--- with a message asking for the position.
+-- with a message asking for the position. The value in a message is quoted with chr(39): a
+-- doubled quote inside a literal is one quote on DuckDB, nothing on Spark.
 with rtl as (
 
     select * from {{ ref('stg_raw__rtl') }}
@@ -74,13 +75,13 @@ problems as (
         concat_ws('; ',
             case when c.kolom_kosong <> '' then concat('kosong: ', c.kolom_kosong) end,
             case when c.opd_kode <> '' and not c.opd_dikenal
-                then concat('OPD ''', c.opd_kode, ''' tidak ada dalam registri') end,
+                then concat('OPD ', chr(39), c.opd_kode, chr(39), ' tidak ada dalam registri') end,
             case when c.unsur_label is not null and c.unsur is null
-                then concat('unsur ''', c.unsur_tertulis, ''' tidak dikenal (kode, nama unsur, atau U1-U9)') end,
+                then concat('unsur ', chr(39), c.unsur_tertulis, chr(39), ' tidak dikenal (kode, nama unsur, atau U1-U9)') end,
             case when c.target_waktu_tertulis is not null and c.target_waktu is null
-                then concat('target waktu ''', c.target_waktu_tertulis, ''' bukan tanggal (2025-12-31 atau 31/12/2025)') end,
+                then concat('target waktu ', chr(39), c.target_waktu_tertulis, chr(39), ' bukan tanggal (2025-12-31 atau 31/12/2025)') end,
             case when c.status_tertulis is not null and c.status is null
-                then concat('status ''', c.status_tertulis, ''' bukan rencana, berjalan atau selesai') end,
+                then concat('status ', chr(39), c.status_tertulis, chr(39), ' bukan rencana, berjalan atau selesai') end,
             case when c.penanggung_jawab is not null and not c.jabatan_dikenal
                 then 'penanggung jawab bukan jabatan atau unit: tulis jabatannya (mis. Kepala Bidang Pelayanan), bukan nama orang' end
         ) as masalah_baris
