@@ -17,7 +17,8 @@ select
     i.opd_kode,
     coalesce(o.opd_nama, i.opd_kode) as opd_nama,
     {{ published_ikm_columns('i') }},
-    rank() over (partition by i.periode order by i.nilai_ikm_published desc nulls last) as peringkat
+    -- bigint on both engines (Spark's rank() is an int, DuckDB's a bigint): the published type
+    cast(rank() over (partition by i.periode order by i.nilai_ikm_published desc nulls last) as bigint) as peringkat
 from ikm as i
 left join {{ ref('int_opd') }} as o
     on i.opd_kode = o.opd_kode

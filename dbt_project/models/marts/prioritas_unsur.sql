@@ -13,10 +13,11 @@ ranked as (
 
     select
         u.*,
-        row_number() over (
+        -- bigint on both engines (Spark's row_number() is an int): the published type
+        cast(row_number() over (
             partition by u.periode, u.opd_kode
             order by case when u.nilai_unsur is null then 1 else 0 end, u.nilai_unsur, u.urutan
-        ) as prioritas
+        ) as bigint) as prioritas
     from unsur as u
 
 )

@@ -13,7 +13,7 @@ with numbered as (
         coalesce(o.opd_nama, s.opd_kode) as opd_nama,
         s.jenis_layanan,
         s.saran,
-        row_number() over (partition by s.periode, s.opd_kode order by s.saran, s.jenis_layanan) as saran_nomor
+        cast(row_number() over (partition by s.periode, s.opd_kode order by s.saran, s.jenis_layanan) as bigint) as saran_nomor
     from {{ ref('int_saran') }} as s
     left join {{ ref('int_opd') }} as o
         on s.opd_kode = o.opd_kode
