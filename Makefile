@@ -62,7 +62,7 @@ chromium:
 				"(without it: no laporan PDFs, and the UI test skips its browser part)."; \
 		fi; }
 
-# Java for Spark in local mode (tests/test_spark_parity.py).
+# Java for Spark in local mode (tests/test_spark_pipeline.py, tests/test_spark_parity.py).
 .PHONY: java
 java:
 	@command -v java >/dev/null || { \

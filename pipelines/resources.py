@@ -12,8 +12,9 @@ from pipelines.transform.project import dbt_executable, dbt_project
 def build_resources(skm: SkmContext) -> dict:
     """The code location's resources for the run context `skm` (tests pass one on a temporary
     folder). The dbt target (dbt_project/profiles.yml): 'duckdb' (default) or 'spark'; on Spark the
-    dbt asset builds and tests every model there, while the Python gates and the publish step
-    still read the DuckDB warehouse (README, "When one machine is not enough")."""
+    dbt asset builds and tests every model there and mirrors the marts and profiles into the
+    working warehouse the Python gates and the publish step read (transform/spark_mirror.py;
+    README, "When one machine is not enough")."""
     return {"skm": skm,
             "dbt": SkmDbtCliResource(project_dir=dbt_project, dbt_executable=dbt_executable(),
                                      target=skm.dbt_target or None),

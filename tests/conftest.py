@@ -166,9 +166,10 @@ def pytest_configure(config: pytest.Config) -> None:
 # --no-loadscope-reorder`) no worker is left with a long module after the other has run out of
 # work. The other modules keep their order after these; tests within a module always keep theirs.
 SLOW_MODULES = (
-    "test_benchmark_smoke.py",  # the longest: six measurements, four Dagster runs
+    "test_spark_pipeline.py",  # two whole pipeline runs on Spark
+    "test_benchmark_smoke.py",  # six measurements, four Dagster runs
     "test_run_guarantees.py",
-    "test_spark_parity.py",
+    "test_rtl.py",
     "test_quality_gates.py",
     "test_onboarding.py",
     "test_alerts.py",

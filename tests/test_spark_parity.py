@@ -1,25 +1,18 @@
-"""The same dbt project builds the same marts on Apache Spark (dbt-spark, local mode).
-
-One pipeline run on a generated estate builds the DuckDB warehouse and the Parquet lake; then
-`dbt build --target spark` builds every model and runs every test on Spark from that same lake,
-and writes each mart as Parquet at the end of the build (macros/engine.sql export_marts). Every
-mart must hold the same rows on both engines: same keys, same grades, numbers equal at the
-published rounding."""
+"""The same macros on Apache Spark (dbt-spark, local mode) as on DuckDB: the PII masks, text for
+text. Every mart built on both engines is compared in tests/test_spark_pipeline.py, from the
+export of the whole pipeline's Spark run; this module keeps the helpers that comparison uses."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
-import time
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from tests.conftest import copy_estate
 from tests.lake_fixtures import run_dbt
 
 JAVA_HOME_DEFAULT = "/usr/lib/jvm/java-17-openjdk-amd64"
@@ -45,65 +38,6 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tup
     cols = [d[0] for d in rel.description]
     rows = [tuple(_value(v) for v in r) for r in rel.fetchall()]
     return cols, sorted(rows, key=repr)
-
-
-@pytest.fixture(scope="module")
-def both(sample_run, tmp_path_factory: pytest.TempPathFactory):
-    """The session's pipeline run on the 60-rows estate (tests/conftest.py), in a copy of its
-    folder, then the Spark build of the same lake there."""
-    if not _java_available():
-        pytest.fail("Java is needed for Spark (Debian: openjdk-17-jre-headless)")
-    assert sample_run.success
-    mp = pytest.MonkeyPatch()
-    data_dir = copy_estate(sample_run.data_dir, tmp_path_factory.mktemp("spark_estate") / "data")
-    mp.setenv("SKM_DATA_DIR", str(data_dir))
-    mp.setenv("JAVA_HOME", os.environ.get("JAVA_HOME", JAVA_HOME_DEFAULT))
-    try:
-        started = time.perf_counter()
-        proc = run_dbt(data_dir, "--target", "spark", vars={"spark_export_dir": str(data_dir / "spark" / "export")})
-        seconds = time.perf_counter() - started
-        assert proc.returncode == 0, proc.stdout[-4000:]
-        (data_dir / "spark" / "build_seconds.json").write_text(json.dumps({"spark_build_seconds": seconds}))
-        yield data_dir
-    finally:
-        mp.undo()
-
-
-def _marts(data_dir: Path) -> list[str]:
-    manifest = json.loads((data_dir / "dbt" / "target" / "manifest.json").read_text())
-    return sorted(n["alias"] for n in manifest["nodes"].values()
-                  if n["resource_type"] == "model" and n["config"].get("schema") == "marts")
-
-
-@pytest.mark.slow
-def test_every_mart_is_the_same_on_spark_and_duckdb(both):
-    data_dir = both
-    marts = _marts(data_dir)
-    assert {"ikm_opd", "ikm_kota", "ikm_unsur", "ikm_layanan", "quarantine", "reconciliation"} <= set(marts)
-    con = duckdb.connect(str(data_dir / "warehouse" / "skm.duckdb"), read_only=True)
-    try:
-        checked = 0
-        for mart in marts:
-            cols, duck = _rows(con, f'SELECT * FROM marts."{mart}"')
-            spark_dir = data_dir / "spark" / "export" / mart
-            assert spark_dir.is_dir(), f"Spark wrote no {mart}"
-            select = ", ".join(f'"{c}"' for c in cols)  # the same column order
-            spark_cols, spark = _rows(con, f"SELECT {select} FROM read_parquet('{spark_dir}/*.parquet')")
-            assert spark_cols == cols
-            assert len(spark) == len(duck), (mart, len(spark), len(duck))
-            assert spark == duck, (mart, [r for r in spark if r not in duck][:3], [r for r in duck if r not in spark][:3])
-            checked += len(duck)
-    finally:
-        con.close()
-    assert checked > 500  # rows compared over all marts of the 60-rows-per-source estate
-
-
-@pytest.mark.slow
-def test_spark_keeps_its_metastore_and_warehouse_under_the_data_folder(both):
-    data_dir = both
-    spark = data_dir / "spark"
-    assert (spark / "metastore_db").is_dir() and (spark / "warehouse").is_dir()
-    assert not Path("metastore_db").exists() and not Path("spark-warehouse").exists()
 
 
 def test_personal_data_is_masked_the_same_on_spark_and_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):

@@ -33,15 +33,19 @@
     select 1
 {%- endmacro %}
 
-{#- Spark only, with --vars '{spark_export_dir: /abs/dir}': every mart written as Parquet under
-    <dir>/<mart>/, at the end of the same build (one Spark start-up), so that the marts can be
-    compared with the DuckDB build (tests/test_spark_parity.py) or handed to another tool. -#}
-{% macro export_marts() -%}
+{#- Spark only, with --vars '{spark_export_dir: /abs/dir}': every model of the schemas the gates
+    and the publish step read (marts, profiles) written as Parquet under <dir>/<schema>/<model>/,
+    at the end of the same build (one Spark start-up). The pipeline mirrors them into the DuckDB
+    working warehouse (pipelines/transform/spark_mirror.py), which every gate, the GX suites and
+    the publish step read, whatever the engine; tests/test_spark_parity.py compares them with the
+    DuckDB build. -#}
+{% macro export_tables() -%}
     {%- set out = var('spark_export_dir', none) -%}
     {%- if execute and target.type == 'spark' and out -%}
-        {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.config.schema == 'marts' -%}
-            {%- do run_query("insert overwrite directory " ~ sql_string(out ~ "/" ~ node.alias) ~ " using parquet select * from "
-                             ~ node.schema ~ "." ~ node.alias) -%}
+        {%- for node in graph.nodes.values() if node.resource_type == 'model'
+                and node.config.schema in ('marts', 'profiles') and node.config.materialized != 'ephemeral' -%}
+            {%- do run_query("insert overwrite directory " ~ sql_string(out ~ "/" ~ node.config.schema ~ "/" ~ node.alias)
+                             ~ " using parquet select * from " ~ node.schema ~ "." ~ node.alias) -%}
         {%- endfor -%}
     {%- endif -%}
     select 1

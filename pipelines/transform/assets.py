@@ -22,6 +22,7 @@ from pipelines.transform.build_plan import plan_build
 from pipelines.transform.generation import begin_build, finish_build, interrupted_build
 from pipelines.transform.manifest import layer_of
 from pipelines.transform.project import dbt_project
+from pipelines.transform.spark_mirror import MIRRORED_SCHEMAS, clear_export, mirror_export
 from pipelines.transform.test_descriptions import test_description
 
 
@@ -58,9 +59,21 @@ def table_relations(manifest: Mapping[str, Any]) -> dict[str, str]:
             and n["config"].get("materialized") in ("table", "incremental", "seed")}
 
 
+def mirrored_tables(manifest: dict) -> dict[str, set[str]]:
+    """schema -> the tables a Spark build exports for the gates and the publish step (every
+    model of MIRRORED_SCHEMAS that is a table)."""
+    out: dict[str, set[str]] = {}
+    for n in manifest["nodes"].values():
+        if (n["resource_type"] == "model" and n["config"].get("schema") in MIRRORED_SCHEMAS
+                and n["config"].get("materialized") != "ephemeral"):
+            out.setdefault(n["config"]["schema"], set()).add(n.get("alias") or n["name"])
+    return out
+
+
 def with_row_counts(events: list, tables: dict[str, str], warehouse: Path | None) -> Iterator:
     """The dbt step's events, each table's output carrying its row count (``dagster/row_count``,
-    which the asset catalog shows); unchanged when the warehouse cannot be read (Spark, or none)."""
+    which the asset catalog shows); unchanged when the warehouse cannot be read (none yet). On
+    Spark the mirror holds the marts and profiles only: the other models carry no count."""
     counts: dict[str, int] = {}
     wanted = sorted({uid for uid in map(_unique_id, events) if uid in tables})
     if warehouse is not None and warehouse.exists() and wanted:
@@ -91,7 +104,9 @@ def _unique_id(event: object) -> str | None:
 def build_dbt_assets(manifest: Path) -> AssetsDefinition:
     """The dbt project as Dagster assets; called once by the code location with the manifest."""
 
-    tables = table_relations(json.loads(manifest.read_text(encoding="utf-8")))
+    nodes = json.loads(manifest.read_text(encoding="utf-8"))
+    tables = table_relations(nodes)
+    mirrored = mirrored_tables(nodes)
 
     @dbt_assets(
         manifest=manifest,
@@ -116,15 +131,26 @@ def build_dbt_assets(manifest: Path) -> AssetsDefinition:
         # Unit tests (the `unit_tests:` beside the models) check the SQL, not the data: they run in
         # tests/test_dbt_unit_tests.py (`dbt test --select test_type:unit`), not in every build,
         # where each built its fixtures and gated its model on them (11 of them, ~3 s at 10 000 rows).
+        # On Spark the build ends by exporting the marts and profiles, which are then mirrored
+        # into the working warehouse every gate and the publish step read (spark_mirror.py).
+        dbt_vars = plan.dbt_vars
+        if dbt.target == "spark":
+            dbt_vars = {**dbt_vars, "spark_export_dir": str(clear_export(p))}
         events = []
+        built = False
         try:
-            args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(plan.dbt_vars)]
+            args = ["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(dbt_vars)]
             for n, event in enumerate(dbt.cli(args, context=context).stream()):
                 events.append(event)
                 if n == 0:
                     pause_point("dbt")
+            built = True
         finally:
-            yield from with_row_counts(events, tables, p.warehouse if dbt.target != "spark" else None)
+            if built and dbt.target == "spark":
+                counts = mirror_export(Path(dbt_vars["spark_export_dir"]), p.warehouse, mirrored)
+                context.log.info(f"Spark's {len(counts)} marts and profiles mirrored into {p.warehouse} "
+                                 f"({sum(counts.values())} rows) for the gates and the publish step")
+            yield from with_row_counts(events, tables, p.warehouse)
         finish_build(p, context.run_id)
 
     return skm_dbt_models
